@@ -1,0 +1,65 @@
+/**
+ * One Vite config, three builds chosen by --mode:
+ *   lib    → dist/widget/   ESM for npm (`ig-embed`, `ig-embed/element`), Lit left as a dependency
+ *   script → dist/script/   one self-contained classic script (IIFE) for CMS pages, served as /ig-embed.js
+ *   demo   → dist/demo/     the demo pages the proxy serves when DEMO=1 (also `npm run dev`)
+ */
+import { resolve } from 'node:path';
+import { defineConfig, type UserConfig } from 'vite';
+
+const root = import.meta.dirname;
+const proxyTarget = process.env.IG_EMBED_PROXY ?? 'http://127.0.0.1:8787';
+
+const builds: Record<string, UserConfig> = {
+  lib: {
+    build: {
+      outDir: 'dist/widget',
+      emptyOutDir: true,
+      target: 'es2022',
+      lib: {
+        entry: { index: resolve(root, 'widget/index.ts'), element: resolve(root, 'widget/element.ts') },
+        formats: ['es'],
+      },
+      rollupOptions: { external: [/^lit($|\/)/, /^@lit\//] },
+      minify: false,
+    },
+  },
+  script: {
+    build: {
+      outDir: 'dist/script',
+      emptyOutDir: true,
+      target: 'es2022',
+      lib: { entry: resolve(root, 'widget/script.ts'), formats: ['iife'], name: 'IgEmbed', fileName: () => 'ig-embed.js' },
+    },
+  },
+  demo: {
+    root: resolve(root, 'demo'),
+    publicDir: false,
+    build: {
+      outDir: resolve(root, 'dist/demo'),
+      emptyOutDir: true,
+      target: 'es2022',
+      rollupOptions: {
+        input: {
+          index: resolve(root, 'demo/index.html'),
+          cms: resolve(root, 'demo/cms.html'),
+          spa: resolve(root, 'demo/spa.html'),
+          fallbacks: resolve(root, 'demo/fallbacks.html'),
+          status: resolve(root, 'demo/status.html'),
+        },
+      },
+    },
+    server: {
+      host: '127.0.0.1',
+      proxy: Object.fromEntries(
+        ['/instagram_oembed', '/healthz', '/metrics', '/ig-embed.js'].map((path) => [path, proxyTarget]),
+      ),
+    },
+  },
+};
+
+export default defineConfig(({ mode }) => {
+  const config = builds[mode];
+  if (!config) throw new Error(`vite: unknown --mode "${mode}" (use lib, script or demo)`);
+  return config;
+});
