@@ -1,0 +1,163 @@
+/** Parses the proxy's settings once, at boot, from an explicit env object; a bad value stops the boot. */
+import { z } from 'zod';
+
+export interface ProxyConfig {
+  port: number;
+  host: string;
+  demo: boolean;
+  upstream: 'live' | 'fixtures';
+  graphApiUrl: string;
+  accessToken: string | undefined;
+  upstreamTimeoutMs: number;
+  /** null = any origin (a warning is logged at boot). */
+  allowedOrigins: string[] | null;
+  trustProxyHops: number;
+  cacheTtlSeconds: number;
+  cacheStaleSeconds: number;
+  cacheNegativeSeconds: number;
+  cacheMaxBytes: number;
+  rateLimitMissesPerMin: number;
+  upstreamBudgetPerHour: number;
+  metricsToken: string | undefined;
+}
+
+/** Thrown for any bad setting. The message names the variable and what it expects, never its value. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly variable: string, expected: string) {
+    super(`Invalid ${variable}: expected ${expected}.`);
+  }
+}
+
+export const MAX_STALE_SECONDS = 86_400;
+const MIB = 1024 * 1024;
+/** Meta allows about 1,000 tokenless calls an hour per endpoint; stay under it with headroom. */
+export const TOKENLESS_BUDGET_PER_HOUR = 900;
+export const TOKEN_BUDGET_PER_HOUR = 200_000;
+
+// `digits|secret`: APPID|APPSECRET or APPID|CLIENTTOKEN. The check keeps a pasted user token or a
+// value with quotes/whitespace from reaching an Authorization header.
+const ACCESS_TOKEN = /^[0-9]{1,32}\|[A-Za-z0-9_-]{1,256}$/;
+// Sent back by clients in an Authorization header, so visible ASCII only.
+const HEADER_TOKEN = /^[\x21-\x7e]{1,256}$/;
+
+function integer(expected: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return z
+    .string()
+    .regex(/^[0-9]{1,16}$/, expected)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, expected);
+}
+
+function booleanFlag(expected: string) {
+  return z.enum(['1', 'true', '0', 'false'], expected).transform((v) => v === '1' || v === 'true');
+}
+
+const graphApiUrl = z.string().transform((raw, ctx) => {
+  const expected = 'an http(s) URL without query, fragment or credentials, like https://graph.facebook.com/v25.0';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: expected });
+    return z.NEVER;
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.search || url.hash
+    || raw.includes('?') || raw.includes('#')) {
+    ctx.addIssue({ code: 'custom', message: expected });
+    return z.NEVER;
+  }
+  return url.href.replace(/\/+$/, '');
+});
+
+const allowedOrigins = z.string().transform((raw, ctx) => {
+  const expected = 'a comma-separated list of origins like https://example.com,http://localhost:5173 (scheme, host and optional port only), or *';
+  const entries = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (entries.length === 1 && entries[0] === '*') return null;
+  const origins = new Set<string>();
+  for (const entry of entries) {
+    let url: URL | undefined;
+    try {
+      url = new URL(entry);
+    } catch {
+      url = undefined;
+    }
+    const bare = url !== undefined && (url.protocol === 'https:' || url.protocol === 'http:') && !url.username
+      && !url.password && url.pathname === '/' && !url.search && !url.hash && !/[/?#]./.test(entry.slice(url.protocol.length + 2));
+    if (!url || !bare) {
+      ctx.addIssue({ code: 'custom', message: expected });
+      return z.NEVER;
+    }
+    origins.add(url.origin);
+  }
+  if (origins.size === 0) {
+    ctx.addIssue({ code: 'custom', message: expected });
+    return z.NEVER;
+  }
+  return [...origins];
+});
+
+const envSchema = z.object({
+  PORT: integer('an integer port 0–65535', 0, 65_535).default(8787),
+  HOST: z.string().regex(/^[A-Za-z0-9.:[\]%_-]{1,255}$/, 'a host name or IP address such as 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
+  DEMO: booleanFlag('1, true, 0 or false').default(false),
+  UPSTREAM: z.enum(['live', 'fixtures'], 'live or fixtures').default('live'),
+  GRAPH_API_URL: graphApiUrl.default('https://graph.facebook.com/v25.0'),
+  META_ACCESS_TOKEN: z.string().regex(ACCESS_TOKEN, 'an app access token of the form APPID|APPSECRET or APPID|CLIENTTOKEN').optional(),
+  UPSTREAM_TIMEOUT_MS: integer('an integer number of milliseconds 100–60000', 100, 60_000).default(3000),
+  ALLOWED_ORIGINS: allowedOrigins.optional(),
+  TRUST_PROXY: integer('the number of trusted reverse proxies in front of the server, an integer 0–32 (0 = use the socket address)', 0, 32).default(0),
+  CACHE_TTL_SECONDS: integer('an integer number of seconds >= 1', 1).default(3600),
+  CACHE_STALE_SECONDS: integer(`an integer number of seconds 0–${MAX_STALE_SECONDS}`, 0, MAX_STALE_SECONDS).default(MAX_STALE_SECONDS),
+  CACHE_NEGATIVE_SECONDS: integer('an integer number of seconds >= 1', 1).default(600),
+  CACHE_MAX_BYTES: integer('an integer number of bytes >= 1048576 (1 MiB)', MIB).default(64 * MIB),
+  RATE_LIMIT_MISSES_PER_MIN: integer('an integer >= 1', 1).default(60),
+  UPSTREAM_BUDGET_PER_HOUR: integer('an integer >= 1', 1).optional(),
+  METRICS_TOKEN: z.string().regex(HEADER_TOKEN, 'a token of 1–256 visible ASCII characters (no spaces)').optional(),
+});
+
+type EnvName = keyof typeof envSchema.shape;
+
+/**
+ * Reads the settings from `env` (usually process.env). Unknown variables are ignored; an empty value
+ * counts as unset, so `META_ACCESS_TOKEN=` in a compose file means "no token".
+ */
+export function parseConfig(env: Record<string, string | undefined>): ProxyConfig {
+  const input: Partial<Record<EnvName, string>> = {};
+  for (const name of Object.keys(envSchema.shape) as EnvName[]) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== '') input[name] = value.trim();
+  }
+  const result = envSchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    // Our own messages only: zod's defaults may quote the input, and some inputs are secrets.
+    throw new ConfigError(variable, issue?.message ?? 'a valid value');
+  }
+  const e = result.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    demo: e.DEMO,
+    upstream: e.UPSTREAM,
+    graphApiUrl: e.GRAPH_API_URL,
+    accessToken: e.META_ACCESS_TOKEN,
+    upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    allowedOrigins: e.ALLOWED_ORIGINS ?? null,
+    trustProxyHops: e.TRUST_PROXY,
+    cacheTtlSeconds: e.CACHE_TTL_SECONDS,
+    cacheStaleSeconds: e.CACHE_STALE_SECONDS,
+    cacheNegativeSeconds: e.CACHE_NEGATIVE_SECONDS,
+    cacheMaxBytes: e.CACHE_MAX_BYTES,
+    rateLimitMissesPerMin: e.RATE_LIMIT_MISSES_PER_MIN,
+    upstreamBudgetPerHour: e.UPSTREAM_BUDGET_PER_HOUR
+      ?? (e.META_ACCESS_TOKEN ? TOKEN_BUDGET_PER_HOUR : TOKENLESS_BUDGET_PER_HOUR),
+    metricsToken: e.METRICS_TOKEN,
+  };
+}
+
+/** The values the logger must redact: pass to createLogger({ secrets }). */
+export function configSecrets(config: Pick<ProxyConfig, 'accessToken' | 'metricsToken'>): string[] {
+  return [config.accessToken, config.metricsToken].filter((s): s is string => typeof s === 'string' && s !== '');
+}
