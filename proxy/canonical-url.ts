@@ -1,0 +1,73 @@
+/** Turns any accepted spelling of an Instagram post, reel or IGTV link into the one canonical URL. */
+
+export type PostKind = 'p' | 'reel' | 'tv';
+
+export interface CanonicalPost {
+  /** `https://www.instagram.com/{kind}/{shortcode}/`: the only URL sent upstream and the cache key. */
+  url: string;
+  kind: PostKind;
+  shortcode: string;
+  /** The `/{username}/` segment of a `/{username}/p/{code}/` link, as typed; it never reaches the URL. */
+  username?: string;
+}
+
+export const MAX_URL_LENGTH = 2048;
+
+/*
+ * Why a strict grammar on the raw string instead of `new URL()`: the WHATWG parser repairs input
+ * (`\` → `/`, tabs and newlines deleted, full-width dots mapped, an empty `@` dropped, `%2e%2e`
+ * resolved, decimal/octal/hex IPv4 rewritten), so "it parsed to www.instagram.com" says little about
+ * what another parser (a proxy, a log reader, Meta) would see. The grammar below only admits strings
+ * that every parser reads the same way; the test suite cross-checks each accepted spelling against
+ * `new URL()`, so the hot path needs no URL object at all.
+ *
+ * Scheme and host are case-insensitive. The `i` flag without `u` never folds a non-ASCII character
+ * onto an ASCII one (so `ſ`, `ı`, `K` stay themselves), and any character outside the exact host
+ * spellings, including `@`, `:` (a port, even `:443`), `%`, `[`, a trailing dot or a backslash,
+ * fails the match because the authority must end at the first `/`.
+ * `instagr.am` is Meta's own short domain and is accepted upstream for the same posts.
+ */
+const ORIGIN = /^https?:\/\/(?:(?:www\.)?instagram\.com|instagr\.am)(?=\/)/i;
+
+/*
+ * The path is case-sensitive (shortcodes are). Optional `/{username}/`, then `p`, `reel`, `reels`
+ * or `tv`, the shortcode, an optional slash, then an optional query and fragment made only of
+ * RFC 3986 characters (no `@`, no `#` inside, percent-escapes well formed). Percent-encoding and
+ * dot-segments cannot appear in the path: neither `%` nor a lone `.` segment matches.
+ */
+const QUERY_CHARS = "(?:[A-Za-z0-9\\-._~!$&'()*+,;=:/?]|%[0-9A-Fa-f]{2})*";
+const POST_PATH = new RegExp(
+  '^/(?:([A-Za-z0-9._]{1,30})/)?(p|reels?|tv)/([A-Za-z0-9_-]{1,64})/?' +
+    `(?:\\?${QUERY_CHARS})?(?:#${QUERY_CHARS})?$`,
+);
+
+/** First path segments that are Instagram routes, never usernames: `/p/p/x/` must not be a post. */
+const RESERVED_FIRST_SEGMENTS: ReadonlySet<string> = new Set([
+  'p', 'reel', 'reels', 'tv', 'stories', 'explore', 'accounts', 'share', 'direct',
+]);
+
+/** A username made only of dots would be a dot-segment (`/../p/x/`) to every URL parser. */
+const HAS_NON_DOT = /[^.]/;
+
+/**
+ * The canonical post for `raw`, or null when `raw` is not exactly an Instagram post, reel or IGTV
+ * permalink (the caller answers 400 `invalid_url`). Query and fragment are dropped.
+ */
+export function canonicalisePostUrl(raw: string): CanonicalPost | null {
+  if (raw.length === 0 || raw.length > MAX_URL_LENGTH) return null;
+  const origin = ORIGIN.exec(raw);
+  if (origin === null) return null;
+  const path = POST_PATH.exec(raw.slice(origin[0].length));
+  if (path === null) return null;
+  const [, username, rawKind, shortcode] = path as unknown as [string, string | undefined, string, string];
+  if (
+    username !== undefined &&
+    (!HAS_NON_DOT.test(username) || RESERVED_FIRST_SEGMENTS.has(username.toLowerCase()))
+  ) {
+    return null;
+  }
+  const kind: PostKind = rawKind === 'reels' ? 'reel' : (rawKind as PostKind);
+  const post: CanonicalPost = { url: `https://www.instagram.com/${kind}/${shortcode}/`, kind, shortcode };
+  if (username !== undefined) post.username = username;
+  return post;
+}
