@@ -1,0 +1,128 @@
+/** Circuit breaker in front of the Graph API: stop calling while Meta throttles us or keeps failing. */
+import type { GraphOutcome } from './graph-client.js';
+
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+export interface Breaker {
+  /** null = go ahead (in half_open only ONE caller gets null until it reports); else seconds to wait. */
+  acquire(): number | null;
+  /** Report the result of a call that acquire() let through. */
+  record(outcome: GraphOutcome): void;
+  readonly state: BreakerState;
+  /** 0 when closed. */
+  readonly retryAfterSeconds: number;
+}
+
+export interface BreakerOptions {
+  now?: () => number;
+  random?: () => number;
+  /** Consecutive failures (transient, timeout, invalid) that open the breaker. Default 5. */
+  failureThreshold?: number;
+  /** First open period after failures. Default 10 s; doubles (±20 % jitter) while probes fail. */
+  baseOpenMs?: number;
+  /** Cap for the doubling. Default 5 min. */
+  maxOpenMs?: number;
+  /** A probe that never reports (a bug upstream of us) frees the slot after this long. Default 60 s. */
+  probeTimeoutMs?: number;
+  onStateChange?: (state: BreakerState, retryAfterSeconds: number) => void;
+}
+
+const FAILURES: ReadonlySet<GraphOutcome['kind']> = new Set(['transient', 'timeout', 'invalid']);
+/** What callers are told while the single half-open probe is in flight. */
+const PROBE_WAIT_SECONDS = 1;
+
+export function createBreaker(options: BreakerOptions = {}): Breaker {
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const threshold = options.failureThreshold ?? 5;
+  const baseOpenMs = options.baseOpenMs ?? 10_000;
+  const maxOpenMs = options.maxOpenMs ?? 300_000;
+  const probeTimeoutMs = options.probeTimeoutMs ?? 60_000;
+
+  let state: BreakerState = 'closed';
+  let failures = 0;
+  let openUntil = 0;
+  /** Un-jittered length of the last failure-driven open period; doubled by each failed probe. */
+  let failureOpenMs = 0;
+  let probeSince: number | null = null;
+
+  function secondsLeft(): number {
+    return Math.max(1, Math.ceil((openUntil - now()) / 1000));
+  }
+
+  function transition(next: BreakerState): void {
+    if (next === state) return;
+    state = next;
+    options.onStateChange?.(next, next === 'open' ? secondsLeft() : next === 'half_open' ? PROBE_WAIT_SECONDS : 0);
+  }
+
+  /** Open periods end lazily: the first look after the deadline moves to half_open. */
+  function refresh(): void {
+    if (state === 'open' && now() >= openUntil) {
+      probeSince = null;
+      transition('half_open');
+    }
+  }
+
+  function open(ms: number): void {
+    probeSince = null;
+    openUntil = now() + ms;
+    if (state === 'open') options.onStateChange?.('open', secondsLeft());
+    else transition('open');
+  }
+
+  function jittered(ms: number): number {
+    return Math.round(ms * (0.8 + 0.4 * random()));
+  }
+
+  return {
+    get state() {
+      refresh();
+      return state;
+    },
+    get retryAfterSeconds() {
+      refresh();
+      if (state === 'closed') return 0;
+      return state === 'open' ? secondsLeft() : PROBE_WAIT_SECONDS;
+    },
+    acquire() {
+      refresh();
+      if (state === 'closed') return null;
+      if (state === 'open') return secondsLeft();
+      if (probeSince === null || now() - probeSince >= probeTimeoutMs) {
+        probeSince = now();
+        return null;
+      }
+      return PROBE_WAIT_SECONDS;
+    },
+    record(outcome) {
+      refresh();
+      if (outcome.kind === 'rate_limited') {
+        failures = 0;
+        const ms = outcome.retryAfterSeconds * 1000;
+        // Never shorten a longer wait Meta asked for earlier (368 blocks for an hour).
+        if (state !== 'open' || now() + ms > openUntil) open(ms);
+        return;
+      }
+      if (!FAILURES.has(outcome.kind)) {
+        // Upstream answered: whatever it said, it is reachable.
+        failures = 0;
+        if (state === 'half_open') {
+          failureOpenMs = 0;
+          probeSince = null;
+          transition('closed');
+        }
+        return;
+      }
+      failures += 1;
+      if (state === 'half_open') {
+        failureOpenMs = Math.min(maxOpenMs, Math.max(baseOpenMs, failureOpenMs * 2));
+        open(jittered(failureOpenMs));
+      } else if (state === 'closed' && failures >= threshold) {
+        failureOpenMs = baseOpenMs;
+        open(jittered(failureOpenMs));
+      }
+      // While open, late reports from calls started before opening change nothing.
+    },
+  };
+}
