@@ -1,0 +1,141 @@
+/**
+ * A faithful fake of Instagram's embed.js and its embed iframe page, served into Playwright contexts
+ * at the real https://www.instagram.com origin so origin checks and postMessage behave as in production.
+ *
+ * Contract kept from Meta's embed.js (see shared/META-OEMBED.md): it scans
+ * document.getElementsByClassName('instagram-media') (blockquotes only, light DOM), renames the class to
+ * instagram-media-registered, inserts <iframe class="instagram-media" height="0"> before each blockquote
+ * with src {permalink}embed/captioned/?cr=1&v=14&wp=…&rd=…&rp=…#…, loads at most 3 iframes at once
+ * (a slot frees on MOUNTED or after 10 s), and handles JSON-string MEASURE / MOUNTED messages from
+ * instagram.com origins. On MOUNTED it adds instagram-media-rendered, removes the blockquote and calls
+ * window.__igEmbedLoaded({ frameId, stats }).
+ *
+ * Behaviour is chosen by URL, so one route serves every test page without shared state:
+ *   embed.js?delay=MS          answer the script after MS milliseconds
+ *   /blocked/embed.js          abort the request (what an ad blocker or CSP does)
+ *   shortcode starting Never   the iframe sends MEASURE but never MOUNTED
+ *   shortcode starting Late    MOUNTED arrives after 600 ms instead of 30 ms
+ * Page-side counters: window.__fakeInstgrm = { scriptLoads, processCalls }.
+ */
+
+/** The default MEASURE height for a shortcode: stable, varied between 420 and 899 px. */
+export function heightFor(shortcode) {
+  let hash = 0;
+  for (const ch of shortcode) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+  return 420 + (hash % 480);
+}
+
+/** The fake embed.js, as served to pages. */
+export const FAKE_EMBED_JS = `(() => {
+  const fake = (window.__fakeInstgrm ||= { scriptLoads: 0, processCalls: 0 });
+  fake.scriptLoads++;
+  if (window.instgrm) return; // Meta's script tolerates being loaded twice
+  const ORIGIN = /^https?:\\/\\/([\\w-]+\\.)*(instagram\\.com|instagr\\.am)$/;
+  const queue = [];
+  const loading = new Set();
+  let count = 0;
+  let scanning = false;
+  const free = (frame) => { if (loading.delete(frame)) pump(); };
+  const pump = () => {
+    while (loading.size < 3 && queue.length) {
+      const next = queue.shift();
+      if (!next.frame.isConnected) continue;
+      loading.add(next.frame);
+      next.frame.src = next.src;
+      setTimeout(() => free(next.frame), 10000);
+    }
+  };
+  const process = () => {
+    fake.processCalls++;
+    if (scanning) return;
+    scanning = true;
+    for (const quote of Array.from(document.getElementsByClassName('instagram-media'))) {
+      if (quote.tagName !== 'BLOCKQUOTE') continue;
+      const id = count++;
+      quote.id = 'instagram-embed-quote-' + id;
+      quote.className = quote.className.replace(/\\binstagram-media\\b/, 'instagram-media-registered');
+      const permalink = (quote.getAttribute('data-instgrm-permalink') || '').split('?')[0];
+      const frame = document.createElement('iframe');
+      frame.className = 'instagram-media';
+      frame.id = 'instagram-embed-' + id;
+      frame.setAttribute('height', '0');
+      frame.setAttribute('frameborder', '0');
+      frame.setAttribute('scrolling', 'no');
+      frame.setAttribute('allowtransparency', 'true');
+      frame.style.cssText = 'background:white;max-width:540px;width:calc(100% - 2px);border-radius:3px;border:1px solid #dbdbdb;box-shadow:none;display:block;margin:0 0 12px;min-width:326px;padding:0';
+      const width = Math.round(quote.getBoundingClientRect().width) || 540;
+      const src = permalink + (quote.hasAttribute('data-instgrm-captioned') ? 'embed/captioned/' : 'embed/') +
+        '?cr=1&v=14&wp=' + width + '&rd=' + encodeURIComponent(location.origin) +
+        '&rp=' + encodeURIComponent(location.pathname) + '#' + encodeURIComponent(JSON.stringify({ ci: id, os: 1 }));
+      quote.parentNode.insertBefore(frame, quote);
+      queue.push({ frame, src });
+    }
+    scanning = false;
+    pump();
+  };
+  window.addEventListener('message', (event) => {
+    if (!ORIGIN.test(event.origin) || typeof event.data !== 'string') return;
+    const frame = Array.from(document.querySelectorAll('iframe.instagram-media')).find((f) => f.contentWindow === event.source);
+    if (!frame) return;
+    let message;
+    try { message = JSON.parse(event.data); } catch { return; }
+    if (message.type === 'MEASURE') {
+      frame.height = String(message.details.height);
+    } else if (message.type === 'MOUNTED') {
+      frame.classList.add('instagram-media-rendered');
+      const quote = frame.nextElementSibling;
+      if (quote && quote.classList.contains('instagram-media-registered')) quote.remove();
+      free(frame);
+      if (typeof window.__igEmbedLoaded === 'function') window.__igEmbedLoaded({ frameId: frame.id, stats: { mountedAt: Date.now() } });
+    }
+  });
+  window.instgrm = { Embeds: { process } };
+  process();
+})();
+`;
+
+/** The fake embed iframe page for one post. */
+export function embedPage(shortcode, heights = {}) {
+  const height = heights[shortcode] ?? heightFor(shortcode);
+  const never = shortcode.startsWith('Never');
+  const mountDelay = shortcode.startsWith('Late') ? 600 : 30;
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Instagram</title></head>
+<body style="margin:0;height:${height}px;background:#fff">
+<div data-post="${shortcode}">Post ${shortcode}</div>
+<script>
+  const send = (message) => parent.postMessage(JSON.stringify(message), '*');
+  send({ type: 'LOADING', details: {} });
+  send({ type: 'MEASURE', details: { height: ${height} } });
+  ${never ? '' : `setTimeout(() => send({ type: 'MOUNTED', details: {} }), ${mountDelay});`}
+</script></body></html>`;
+}
+
+/**
+ * Serve the fake at https://www.instagram.com (and a 404 for the CDN hosts thumbnails live on) in a
+ * Playwright BrowserContext. Returns counters readable from Node.
+ * @param {import('playwright').BrowserContext} context
+ * @param {{ heights?: Record<string, number> }} [options]
+ */
+export async function routeInstagram(context, options = {}) {
+  const stats = { scriptRequests: 0, frameRequests: [] };
+  await context.route('https://www.instagram.com/**', async (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname.endsWith('/embed.js')) {
+      stats.scriptRequests++;
+      if (url.pathname.startsWith('/blocked/')) return route.abort('blockedbyclient');
+      const delay = Number(url.searchParams.get('delay') ?? 0);
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      return route.fulfill({ status: 200, contentType: 'text/javascript', body: FAKE_EMBED_JS });
+    }
+    const frame = /^\/(?:p|reel|tv)\/([A-Za-z0-9_-]+)\/embed\/(?:captioned\/)?$/.exec(url.pathname);
+    if (frame?.[1]) {
+      stats.frameRequests.push(frame[1]);
+      return route.fulfill({ status: 200, contentType: 'text/html', body: embedPage(frame[1], options.heights) });
+    }
+    return route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' });
+  });
+  await context.route(/^https:\/\/[^/]*(cdninstagram\.com|fbcdn\.net)\//, (route) =>
+    route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' }),
+  );
+  return stats;
+}

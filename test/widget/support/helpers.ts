@@ -1,0 +1,75 @@
+/** Small assertions and fixtures shared by the widget tests (no assertion library in this repository). */
+import type { IgEmbedElement } from '../../../widget/element.js';
+
+export function equal<T>(actual: T, expected: T, what = 'value'): void {
+  if (!Object.is(actual, expected)) {
+    throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  }
+}
+
+export function deepEqual(actual: unknown, expected: unknown, what = 'value'): void {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
+}
+
+export function post(shortcode: string, kind = 'p'): string {
+  return `https://www.instagram.com/${kind}/${shortcode}/`;
+}
+
+/** Creates `<ig-embed>` with the given attributes in `parent` (default: a fresh container in body). */
+export function embed(attributes: Record<string, string>, parent: HTMLElement = container()): IgEmbedElement {
+  const element = document.createElement('ig-embed');
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  parent.append(element);
+  return element;
+}
+
+let area: HTMLElement | undefined;
+export function container(): HTMLElement {
+  area ??= document.body.appendChild(document.createElement('div'));
+  return area;
+}
+
+export function cleanup(): void {
+  area?.remove();
+  area = undefined;
+}
+
+/** Resolves with the next `type` event from `target`. */
+export function nextEvent<T extends Event = CustomEvent>(target: EventTarget, type: string): Promise<T> {
+  return new Promise((resolve) => target.addEventListener(type, (event) => resolve(event as T), { once: true }));
+}
+
+/** Resolves with the `ig-embed-load` or `ig-embed-fallback` event that ends `element`'s run. */
+export function settled(element: IgEmbedElement): Promise<CustomEvent> {
+  return Promise.race([nextEvent<CustomEvent>(element, 'ig-embed-load'), nextEvent<CustomEvent>(element, 'ig-embed-fallback')]);
+}
+
+/** The shortcodes the fake proxy has been asked for so far. */
+export async function proxyCalls(): Promise<string[]> {
+  const calls = (await (await fetch('/__proxy/calls')).json()) as Array<{ shortcode: string }>;
+  return calls.map((call) => call.shortcode);
+}
+
+/** A unique shortcode per test run (the fake proxy is shared by all test files). */
+let serial = 0;
+export function unique(prefix: string): string {
+  serial++;
+  return `${prefix}${Date.now().toString(36)}${serial}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+export function frames(n = 1): Promise<void> {
+  return new Promise((resolve) => {
+    const step = () => (--n <= 0 ? resolve() : requestAnimationFrame(step));
+    requestAnimationFrame(step);
+  });
+}
+
+export interface FakeInstgrm {
+  scriptLoads: number;
+  processCalls: number;
+}
+export function fakeInstgrm(): FakeInstgrm | undefined {
+  return (window as { __fakeInstgrm?: FakeInstgrm }).__fakeInstgrm;
+}

@@ -1,0 +1,29 @@
+// web-test-runner: the widget's tests in real headless Chromium, with Instagram faked at its real origin.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { routeInstagram } from './test/support/fake-instagram/index.mjs';
+import { proxyFake, trustedTypesHeader } from './test/widget/support/proxy-fake.mjs';
+
+export default {
+  files: 'test/widget/**/*.test.ts',
+  nodeResolve: { exportConditions: ['production'] },
+  hostname: '127.0.0.1',
+  concurrency: 2,
+  testFramework: { config: { timeout: 8000 } },
+  middleware: [proxyFake(), trustedTypesHeader],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' })],
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: {
+        executablePath: '/usr/bin/chromium',
+        args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update',
+          '--disable-sync', '--no-first-run'],
+      },
+      async createPage({ context }) {
+        await routeInstagram(context);
+        return context.newPage();
+      },
+    }),
+  ],
+};

@@ -1,0 +1,347 @@
+/** The `<ig-embed>` element class: light-DOM Instagram embed with an attributed fallback (no registration here). */
+import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { isInstagramHttpsUrl } from '../proxy/embed-allowlist.js';
+import { loadEmbedScript, queueProcess, watchEmbed } from './embed-script.js';
+import { oembedHref, requestOembed, type FallbackReason, type OembedData } from './oembed-request.js';
+import { parsePostUrl } from './post-url.js';
+import { sanitizeEmbed } from './sanitize.js';
+import { defaultStrings, type IgEmbedStrings } from './strings.js';
+
+export type { FallbackReason, OembedData } from './oembed-request.js';
+export type { IgEmbedStrings } from './strings.js';
+
+/** `idle` (waiting to be near the viewport) → `loading` → `rendered` | `fallback`. */
+export type IgEmbedState = 'idle' | 'loading' | 'rendered' | 'fallback';
+
+export interface IgEmbedFallbackDetail {
+  reason: FallbackReason;
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'ig-embed-load': CustomEvent<{ url: string }>;
+    'ig-embed-fallback': CustomEvent<IgEmbedFallbackDetail>;
+  }
+}
+
+// Instagram's width when the page sets none, and the height of a typical captioned post at that
+// width: the box is reserved before anything arrives (and by the host-page CSS before the script runs).
+const DEFAULT_WIDTH = 540;
+const RESERVED_HEIGHT = 640;
+
+/**
+ * Shows one Instagram post. The post's `blockquote.instagram-media` is placed in a light-DOM wrapper
+ * (Instagram's embed.js only scans the document, not shadow roots) and slotted into a shadow root that
+ * holds the reserved box and the fallback card. The page author's own child (for example a plain link)
+ * is the no-JavaScript fallback and is hidden once the element runs.
+ *
+ * @element ig-embed
+ *
+ * @attr {string} url - The post, reel or IGTV permalink (required).
+ * @attr {string} endpoint - Base URL of the ig-embed proxy. Default: `IgEmbedElement.endpoint`, else the page's origin.
+ * @attr {number} maxwidth - 320–658; the embed's maximum width in px (default 540 for the box, Meta's default upstream).
+ * @attr {boolean} hidecaption - Ask for the post without its caption.
+ * @attr {'lazy'|'eager'} loading - `lazy` (default) waits until the element is within one viewport of the screen.
+ * @attr {number} timeout - Milliseconds from the embed iframe's insertion to its mount before falling back (default 10000).
+ * @attr {string} author - Author name for the fallback card.
+ * @attr {string} author-url - Author profile URL for the fallback card (http or https).
+ * @attr {string} thumbnail - Image URL for the fallback card.
+ * @attr {string} thumbnail-alt - Alt text for that image.
+ * @attr {'idle'|'loading'|'rendered'|'fallback'} state - Read-only, reflected by the element.
+ *
+ * @fires {CustomEvent<{url: string}>} ig-embed-load - Once, after `state` became `rendered`. Bubbles, composed.
+ * @fires {CustomEvent<{reason: FallbackReason}>} ig-embed-fallback - Once, after `state` became `fallback`; `detail.reason` is one of invalid_url, not_embeddable, proxy_error, network, script_blocked, timeout. Bubbles, composed.
+ *
+ * @slot embed - Filled by the element itself with its light-DOM wrapper (`[data-ig-embed-content]`); not for authors.
+ *
+ * @csspart frame - The reserved box around the embed or the card.
+ * @csspart card - The fallback card.
+ * @csspart thumbnail - The card's image.
+ * @csspart attribution - The line naming the author and Instagram.
+ * @csspart author - The author's name (a link when a profile URL is known).
+ * @csspart provider - The word "Instagram".
+ * @csspart link - The "View this post on Instagram" link.
+ *
+ * @cssprop [--ig-embed-min-height=640px] - Height reserved while loading and kept by the fallback.
+ * @cssprop [--ig-embed-skeleton=#efefef] - Background of the box while loading.
+ * @cssprop [--ig-embed-background=#fff] - Card background.
+ * @cssprop [--ig-embed-color=#262626] - Card text colour.
+ * @cssprop [--ig-embed-link-color=#00376b] - Card link colour.
+ * @cssprop [--ig-embed-border=1px solid #dbdbdb] - Card border.
+ * @cssprop [--ig-embed-radius=3px] - Corner radius of the box and card.
+ * @cssprop [--ig-embed-font=14px/1.4 system-ui, sans-serif] - Card font.
+ * @cssprop [--ig-embed-focus=#0095f6] - Focus ring colour.
+ *
+ * @example
+ * <ig-embed url="https://www.instagram.com/p/fA9uwTtkSN/" author="Jane" author-url="https://www.instagram.com/jane/">
+ *   <a href="https://www.instagram.com/p/fA9uwTtkSN/">View this post on Instagram</a>
+ * </ig-embed>
+ */
+export class IgEmbedElement extends LitElement {
+  /** Page-wide proxy base URL, used when an element has no `endpoint` attribute. */
+  static endpoint = '';
+  /** Page-wide embed.js URL. */
+  static scriptSrc = 'https://www.instagram.com/embed.js';
+  /** Page-wide card text; replace or spread over it to translate. */
+  static strings: IgEmbedStrings = defaultStrings;
+
+  static override properties = {
+    url: {},
+    endpoint: {},
+    maxwidth: { type: Number },
+    hidecaption: { type: Boolean },
+    loading: {},
+    timeout: { type: Number },
+    author: {},
+    authorUrl: { attribute: 'author-url' },
+    thumbnail: {},
+    thumbnailAlt: { attribute: 'thumbnail-alt' },
+    strings: { attribute: false },
+  };
+
+  static override styles = css`
+    :host { display: block; min-width: 326px; }
+    :host([hidden]) { display: none; }
+    [part='frame'] {
+      box-sizing: border-box; display: flex; flex-direction: column; min-width: 326px; overflow: hidden;
+      min-height: var(--ig-embed-min-height, 640px); border-radius: var(--ig-embed-radius, 3px);
+      transition: height 0.25s ease-out;
+    }
+    :host(:not([state='rendered']):not([state='fallback'])) [part='frame'] {
+      height: var(--ig-embed-min-height, 640px); background: var(--ig-embed-skeleton, #efefef);
+    }
+    [part='card'] {
+      box-sizing: border-box; flex: 1; display: flex; flex-direction: column; gap: 12px; padding: 16px;
+      background: var(--ig-embed-background, #fff); color: var(--ig-embed-color, #262626);
+      border: var(--ig-embed-border, 1px solid #dbdbdb); border-radius: var(--ig-embed-radius, 3px);
+      font: var(--ig-embed-font, 14px/1.4 system-ui, sans-serif);
+    }
+    [part='thumbnail'] { display: block; width: 100%; aspect-ratio: 1; object-fit: cover; }
+    [hidden] { display: none !important; }
+    p { margin: 0; }
+    [part='provider'] { font-weight: 600; }
+    a { color: var(--ig-embed-link-color, #00376b); }
+    a:focus-visible { outline: 2px solid var(--ig-embed-focus, #0095f6); outline-offset: 2px; }
+  `;
+
+  declare url: string;
+  declare endpoint: string;
+  declare maxwidth: number;
+  declare hidecaption: boolean;
+  declare loading: 'lazy' | 'eager';
+  declare timeout: number;
+  declare author: string;
+  declare authorUrl: string;
+  declare thumbnail: string;
+  declare thumbnailAlt: string;
+  /** Per-element card text, merged over `IgEmbedElement.strings`. */
+  declare strings: Partial<IgEmbedStrings> | undefined;
+
+  private _state: IgEmbedState = 'idle';
+  private _run: AbortController | undefined;
+  private _key = '';
+  private _reason: FallbackReason | undefined;
+  private _data: OembedData | undefined;
+  private _height = 0;
+
+  /** Where the element is in its life; reflected to the `state` attribute. Read-only. */
+  get state(): IgEmbedState {
+    return this._state;
+  }
+
+  /** Why the element fell back, while `state` is `fallback`. */
+  get reason(): FallbackReason | undefined {
+    return this._reason;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Re-added after removal: run again (the first run starts from the first update, so that
+    // properties set right after creation are in place).
+    if (this.hasUpdated) this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this._run?.abort();
+    this._run = undefined;
+  }
+
+  // Runs before render, so the state the run starts with is rendered in this same update.
+  protected override willUpdate(): void {
+    const key = [this.url, this.endpoint, this.maxwidth, this.hidecaption].join(' ');
+    if (this.isConnected && (!this._run || key !== this._key)) {
+      this._key = key;
+      void this._start();
+    }
+  }
+
+  override updated(changed: PropertyValues<this>): void {
+    const frame = this.renderRoot.querySelector<HTMLElement>('[part=frame]');
+    if (!frame) return;
+    // CSSOM, not style attributes, so a strict style-src does not block our own box.
+    frame.style.maxWidth = `${this._maxwidth() ?? DEFAULT_WIDTH}px`;
+    const growing = this._state === 'idle' || this._state === 'loading';
+    frame.style.height = growing && this._height ? `${this._height}px` : '';
+    frame.style.minHeight = !growing && this._height ? `${this._height}px` : '';
+    super.updated(changed);
+  }
+
+  protected override render(): TemplateResult {
+    return html`<div part="frame">${this._state === 'fallback' ? this._card() : html`<slot name="embed"></slot>`}</div>`;
+  }
+
+  /**
+   * Resolves when the element may contact the network: at once for `loading="eager"`, else when it
+   * comes within one viewport of the screen. A consent gate would extend this (and add a `waiting`
+   * state); nothing is requested before it resolves. Never resolves once `signal` aborts.
+   */
+  protected ready(signal: AbortSignal): Promise<void> {
+    if (this.loading === 'eager') return Promise.resolve();
+    return new Promise((resolve) => {
+      const observer = new IntersectionObserver(
+        (entries) => {
+          if (!entries.some((entry) => entry.isIntersecting)) return;
+          observer.disconnect();
+          resolve();
+        },
+        { rootMargin: '100% 0px' },
+      );
+      observer.observe(this);
+      signal.addEventListener('abort', () => observer.disconnect());
+    });
+  }
+
+  private async _start(): Promise<void> {
+    this._run?.abort();
+    const run = new AbortController();
+    const { signal } = run;
+    this._run = run;
+    this._data = this._reason = undefined;
+    this._height = 0;
+    this._setState('idle');
+
+    const post = parsePostUrl(this.url);
+    if (!post) return this._fallback(run, 'invalid_url');
+    await this.ready(signal);
+    if (signal.aborted) return;
+    this._setState('loading');
+    const endpoint = this.endpoint || IgEmbedElement.endpoint || location.origin;
+    const result = await requestOembed(oembedHref(endpoint, post.url, this._maxwidth(), this.hidecaption), signal).catch(
+      () => undefined,
+    );
+    if (signal.aborted || result === undefined) return;
+    if (typeof result === 'string') return this._fallback(run, result);
+    this._data = result;
+
+    let quote: HTMLElement | null = null;
+    try {
+      quote = sanitizeEmbed(result.html);
+    } catch {
+      // Trusted Types refused our policy: nothing was inserted.
+    }
+    if (!quote) return this._fallback(run, 'proxy_error');
+    const wrapper = document.createElement('div');
+    wrapper.slot = 'embed';
+    wrapper.setAttribute('data-ig-embed-content', '');
+    wrapper.append(quote);
+    this.append(wrapper);
+
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = () => wrapper.querySelector<HTMLIFrameElement>('iframe.instagram-media');
+    const mounted = () => {
+      if (this._run !== run || this._state !== 'loading') return;
+      this._setState('rendered');
+      this._emit('ig-embed-load', { url: post.url });
+      signal.dispatchEvent(new Event('settled'));
+    };
+    // Meta's embed.js loads three iframes at a time, so the clock starts at our iframe's insertion.
+    const observer = new MutationObserver(() => {
+      const iframe = frame();
+      if (iframe && timer === undefined) timer = setTimeout(() => this._fallback(run, 'timeout'), this._timeout());
+      if (iframe?.classList.contains('instagram-media-rendered')) mounted();
+    });
+    observer.observe(wrapper, { childList: true, subtree: true, attributes: true, attributeFilter: ['class'] });
+    const unwatch = watchEmbed({
+      frame,
+      mounted,
+      measure: (height) => {
+        if (this._state !== 'loading' || !(height > 0)) return;
+        // Grow only: the iframe's own border and margin come on top of the measured content.
+        const box = this.renderRoot.querySelector<HTMLElement>('[part=frame]')?.offsetHeight ?? 0;
+        const next = Math.max(box, Math.ceil(height) + 14);
+        if (next > box) {
+          this._height = next;
+          this.requestUpdate();
+        }
+      },
+    });
+    const stop = () => {
+      observer.disconnect();
+      unwatch();
+      clearTimeout(timer);
+    };
+    signal.addEventListener('settled', stop);
+    signal.addEventListener('abort', () => {
+      stop();
+      wrapper.remove();
+    });
+    loadEmbedScript(IgEmbedElement.scriptSrc).then(queueProcess, () => this._fallback(run, 'script_blocked'));
+  }
+
+  private _fallback(run: AbortController, reason: FallbackReason): void {
+    if (this._run !== run || this._state === 'fallback' || this._state === 'rendered') return;
+    run.signal.dispatchEvent(new Event('settled'));
+    // Drops the blockquote and any zero-height iframe that never mounted.
+    this.querySelector(':scope > [data-ig-embed-content]')?.remove();
+    this._reason = reason;
+    this._setState('fallback');
+    this._emit('ig-embed-fallback', { reason });
+  }
+
+  private _setState(state: IgEmbedState): void {
+    this._state = state;
+    this.setAttribute('state', state);
+    this.requestUpdate();
+  }
+
+  private _emit(type: string, detail: object): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  private _maxwidth(): number | undefined {
+    return this.maxwidth >= 320 && this.maxwidth <= 658 ? Math.round(this.maxwidth) : undefined;
+  }
+
+  private _timeout(): number {
+    return this.timeout >= 0 ? this.timeout : 10000;
+  }
+
+  private _card(): TemplateResult {
+    const text = { ...IgEmbedElement.strings, ...this.strings };
+    const post = parsePostUrl(this.url);
+    // Deleted or private posts: show nothing that came from upstream, only what the page author gave.
+    const upstream = this._reason === 'not_embeddable' ? undefined : this._data;
+    const thumbnail = this.thumbnail || (upstream?.thumbnail_url?.startsWith('https://') ? upstream.thumbnail_url : '');
+    const author = this.author || upstream?.author_name || post?.username;
+    const authorUrl = /^https?:\/\//.test(this.authorUrl ?? '')
+      ? this.authorUrl
+      : upstream?.author_url && isInstagramHttpsUrl(upstream.author_url)
+        ? upstream.author_url
+        : post?.username && `https://www.instagram.com/${post.username}/`;
+    return html`<div part="card">
+      ${thumbnail
+        ? html`<img part="thumbnail" src=${thumbnail} alt=${this.thumbnailAlt || text.thumbnailAlt}
+            referrerpolicy="no-referrer" @error=${(event: Event) => ((event.target as HTMLElement).hidden = true)} />`
+        : nothing}
+      <p part="attribution">
+        ${author
+          ? authorUrl
+            ? html`<a part="author" href=${authorUrl} target="_blank" rel="noopener">${author}</a> · `
+            : html`<span part="author">${author}</span> · `
+          : nothing}<span part="provider">${text.provider}</span>
+      </p>
+      ${post ? html`<a part="link" href=${post.url} target="_blank" rel="noopener">${text.view}</a>` : nothing}
+    </div>`;
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * The classic-script build (/ig-embed.js) for CMS pages: configures the element from its own <script>
+ * tag, then registers it. Endpoint: `data-endpoint`, else the origin the script was served from;
+ * `data-script-src` overrides the embed.js URL.
+ */
+import { IgEmbedElement } from './ig-embed-element.js';
+
+const tag = document.currentScript as HTMLScriptElement | null;
+if (tag?.src) {
+  IgEmbedElement.endpoint = tag.dataset.endpoint || new URL(tag.src).origin;
+  if (tag.dataset.scriptSrc) IgEmbedElement.scriptSrc = tag.dataset.scriptSrc;
+}
+// Registered after configuring, in the same task: elements on the page upgrade right here.
+if (!customElements.get('ig-embed')) customElements.define('ig-embed', IgEmbedElement);
+
+export { IgEmbedElement };
