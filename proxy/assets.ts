@@ -1,0 +1,124 @@
+// Static files from the build (the widget script, and the demo when DEMO=1), read and compressed once at boot.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildVariant, type Variant } from './cache.js';
+
+export interface StaticAsset {
+  readonly contentType: string;
+  readonly cacheControl: string;
+  readonly variant: Variant;
+}
+
+export interface StaticAssets {
+  /** The asset served at `pathname` (already decoded by nobody: the raw request path), if any. */
+  get(pathname: string): StaticAsset | undefined;
+  /** What was found at boot, for the boot log. */
+  readonly script: { file: string; hashedFile: string | undefined } | undefined;
+  readonly demoFiles: number;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.txt': 'text/plain; charset=utf-8',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.gif': 'image/gif',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.webmanifest': 'application/manifest+json',
+};
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.map', '.svg', '.txt', '.webmanifest', '.ico']);
+
+const SHORT = 'public, max-age=300';
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+// Demo pages change with every build; revalidating (ETag → 304) is cheap.
+const REVALIDATE = 'no-cache';
+
+/**
+ * Where the build output lives: `dist/` is the parent of this module when it runs from
+ * dist/proxy/, and `../dist/` when it runs from source (tsx, tests).
+ */
+export function defaultDistDir(moduleUrl: string = import.meta.url): URL {
+  const here = new URL('./', moduleUrl);
+  return here.pathname.endsWith('/dist/proxy/') ? new URL('../', here) : new URL('../dist/', here);
+}
+
+function asset(bytes: Uint8Array<ArrayBuffer>, path: string, cacheControl: string): StaticAsset {
+  const ext = extname(path).toLowerCase();
+  return {
+    contentType: TYPES[ext] ?? 'application/octet-stream',
+    cacheControl,
+    variant: buildVariant(bytes, '', COMPRESSIBLE.has(ext)),
+  };
+}
+
+function walk(dir: string, prefix: string, out: Array<[string, string]>): void {
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith('.')) continue;
+    const full = `${dir}/${name}`;
+    if (statSync(full).isDirectory()) walk(full, `${prefix}${name}/`, out);
+    else out.push([`${prefix}${name}`, full]);
+  }
+}
+
+/**
+ * Reads dist/script (always, when built) and dist/demo (when `demo`) into memory. Missing output is
+ * not an error (the proxy works without the widget); `warn` says what is missing.
+ */
+export function loadStaticAssets(options: { distDir: URL; demo: boolean; warn?: (msg: string) => void }): StaticAssets {
+  const files = new Map<string, StaticAsset>();
+  const warn = options.warn ?? (() => {});
+  let script: StaticAssets['script'];
+  let demoFiles = 0;
+
+  const scriptDir = fileURLToPath(new URL('script/', options.distDir));
+  const manifestPath = `${scriptDir}manifest.json`;
+  if (existsSync(manifestPath)) {
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { file?: unknown; hashedFile?: unknown };
+    const file = typeof manifest.file === 'string' ? manifest.file : 'ig-embed.js';
+    const hashed = typeof manifest.hashedFile === 'string' && /^[A-Za-z0-9._-]+\.js$/.test(manifest.hashedFile) ? manifest.hashedFile : undefined;
+    if (existsSync(scriptDir + file)) {
+      const bytes = new Uint8Array(readFileSync(scriptDir + file));
+      files.set('/ig-embed.js', asset(bytes, file, SHORT));
+      if (hashed && existsSync(scriptDir + hashed)) files.set(`/${hashed}`, asset(new Uint8Array(readFileSync(scriptDir + hashed)), hashed, IMMUTABLE));
+      script = { file: '/ig-embed.js', hashedFile: hashed && files.has(`/${hashed}`) ? `/${hashed}` : undefined };
+    }
+  }
+  if (!script) warn('widget script not built (dist/script missing): GET /ig-embed.js answers 404 until `npm run build`');
+
+  if (options.demo) {
+    const demoDir = fileURLToPath(new URL('demo/', options.distDir));
+    if (existsSync(demoDir)) {
+      const list: Array<[string, string]> = [];
+      walk(demoDir.replace(/\/$/, ''), '/', list);
+      for (const [path, full] of list) {
+        if (path === '/ig-embed.js' || (script?.hashedFile !== undefined && path === script.hashedFile)) continue;
+        // Vite puts content-hashed files under /assets/.
+        const cacheControl = path.startsWith('/assets/') ? IMMUTABLE : REVALIDATE;
+        const a = asset(new Uint8Array(readFileSync(full)), path, cacheControl);
+        files.set(path, a);
+        if (path.endsWith('/index.html')) files.set(path.slice(0, -'index.html'.length), a);
+        else if (path.endsWith('.html')) files.set(path.slice(0, -'.html'.length), a);
+        demoFiles++;
+      }
+    } else {
+      warn('DEMO=1 but the demo is not built (dist/demo missing): run `npm run build`');
+    }
+  }
+
+  return {
+    get: (pathname) => files.get(pathname),
+    script,
+    demoFiles,
+  };
+}

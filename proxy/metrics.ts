@@ -1,0 +1,146 @@
+// Prometheus metrics for the proxy: a few hand-written counters, gauges and one histogram, rendered as text format 0.0.4.
+
+type Labels = Readonly<Record<string, string>>;
+
+/** Prometheus label value escaping: backslash, double quote and newline. */
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+function labelText(labels: Labels): string {
+  const parts = Object.keys(labels).map((k) => `${k}="${escapeLabel(labels[k] ?? '')}"`);
+  return parts.length ? `{${parts.join(',')}}` : '';
+}
+
+function number(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  return String(value);
+}
+
+export class Counter {
+  // Keyed by the joined label values so an increment on the request path is one Map lookup.
+  readonly #values = new Map<string, { values: readonly string[]; n: number }>();
+  constructor(readonly name: string, readonly help: string, readonly labelNames: readonly string[] = []) {}
+
+  inc(...values: string[]): void {
+    const key = values.join('\u0001');
+    const row = this.#values.get(key);
+    if (row) row.n += 1;
+    else this.#values.set(key, { values, n: 1 });
+  }
+
+  get(...values: string[]): number {
+    return this.#values.get(values.join('\u0001'))?.n ?? 0;
+  }
+
+  render(): string {
+    let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} counter\n`;
+    for (const { values, n } of this.#values.values()) {
+      const labels: Record<string, string> = {};
+      this.labelNames.forEach((name, i) => { labels[name] = values[i] ?? ''; });
+      out += `${this.name}${labelText(labels)} ${number(n)}\n`;
+    }
+    return out;
+  }
+}
+
+export class Gauge {
+  constructor(readonly name: string, readonly help: string, readonly collect: () => Array<[Labels, number]> | number) {}
+
+  render(): string {
+    let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} gauge\n`;
+    const value = this.collect();
+    const rows: Array<[Labels, number]> = typeof value === 'number' ? [[{}, value]] : value;
+    for (const [labels, v] of rows) out += `${this.name}${labelText(labels)} ${number(v)}\n`;
+    return out;
+  }
+}
+
+export class Histogram {
+  readonly #series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
+  constructor(readonly name: string, readonly help: string, readonly buckets: readonly number[]) {}
+
+  observe(value: number, labels: Labels = {}): void {
+    const key = labelText(labels);
+    let s = this.#series.get(key);
+    if (!s) {
+      s = { labels, counts: this.buckets.map(() => 0), sum: 0, count: 0 };
+      this.#series.set(key, s);
+    }
+    for (let i = 0; i < this.buckets.length; i++) if (value <= (this.buckets[i] as number)) s.counts[i] = (s.counts[i] ?? 0) + 1;
+    s.sum += value;
+    s.count += 1;
+  }
+
+  render(): string {
+    let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} histogram\n`;
+    for (const s of this.#series.values()) {
+      this.buckets.forEach((le, i) => {
+        out += `${this.name}_bucket${labelText({ ...s.labels, le: number(le) })} ${s.counts[i] ?? 0}\n`;
+      });
+      out += `${this.name}_bucket${labelText({ ...s.labels, le: '+Inf' })} ${s.count}\n`;
+      out += `${this.name}_sum${labelText(s.labels)} ${number(s.sum)}\n`;
+      out += `${this.name}_count${labelText(s.labels)} ${s.count}\n`;
+    }
+    return out;
+  }
+}
+
+/** Live values the metrics read at scrape time rather than tracking themselves. */
+export interface MetricsSources {
+  cacheEntries(): number;
+  cacheBytes(): number;
+  breakerState(): 'closed' | 'open' | 'half_open';
+  budgetLeft(): number;
+}
+
+export type CacheEvent = 'hit' | 'miss' | 'stale' | 'negative_hit';
+
+/** The proxy's metric set; `render()` is what GET /metrics returns. */
+export class ProxyMetrics {
+  readonly requests = new Counter('igembed_http_requests_total', 'HTTP requests by route and status.', ['route', 'status']);
+  readonly cache = new Counter('igembed_cache_requests_total', 'oEmbed cache lookups by result (hit, miss, stale, negative_hit).', ['result']);
+  readonly upstreamCalls = new Counter('igembed_upstream_calls_total', 'Calls to the Graph API by outcome.', ['outcome']);
+  readonly upstreamSeconds = new Histogram(
+    'igembed_upstream_duration_seconds',
+    'Graph API call latency in seconds.',
+    [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  );
+  readonly coalesced = new Counter('igembed_coalesced_waiters_total', 'Cache misses that waited on an upstream call already in flight.');
+  readonly rejected = new Counter('igembed_rejected_total', 'Misses refused before any upstream call, by reason (rate_limited, breaker_open, budget_spent).', ['reason']);
+  readonly #gauges: Gauge[];
+
+  constructor(sources: MetricsSources) {
+    this.#gauges = [
+      new Gauge('igembed_cache_entries', 'Entries held in the oEmbed cache.', () => sources.cacheEntries()),
+      new Gauge('igembed_cache_bytes', 'Bytes held in the oEmbed cache (all stored representations).', () => sources.cacheBytes()),
+      new Gauge('igembed_breaker_state', 'Circuit breaker state: 1 for the current state.', () => {
+        const current = sources.breakerState();
+        return (['closed', 'open', 'half_open'] as const).map((state) => [{ state }, state === current ? 1 : 0]);
+      }),
+      new Gauge('igembed_upstream_budget_remaining', 'Upstream calls left in the rolling hourly budget.', () => sources.budgetLeft()),
+    ];
+  }
+
+  /** Counts one request; `route` is a fixed label (never the raw path), so cardinality stays bounded. */
+  request(route: string, status: number): void {
+    this.requests.inc(route, String(status));
+  }
+
+  cacheEvent(event: CacheEvent): void {
+    this.cache.inc(event);
+  }
+
+  upstream(outcome: string, seconds: number): void {
+    this.upstreamCalls.inc(outcome);
+    this.upstreamSeconds.observe(seconds);
+  }
+
+  render(): string {
+    return [this.requests, this.cache, this.upstreamCalls, this.upstreamSeconds, this.coalesced, this.rejected, ...this.#gauges]
+      .map((m) => m.render())
+      .join('');
+  }
+}
