@@ -35,7 +35,22 @@ export const QUERY_ERRORS = {
 } as const satisfies Record<string, QueryError>;
 
 type Name = 'url' | 'maxwidth' | 'hidecaption' | 'omitscript' | 'format';
-const NAMES: ReadonlySet<string> = new Set<Name>(['url', 'maxwidth', 'hidecaption', 'omitscript', 'format']);
+const NAMES: readonly Name[] = ['url', 'maxwidth', 'hidecaption', 'omitscript', 'format'];
+const EQUALS = 0x3d;
+const AMPERSAND = 0x26;
+
+/**
+ * The known name starting at `start`, matched in place so the hot path allocates no name strings.
+ * `undefined` for an unknown name; the caller checks that `=` follows.
+ */
+function nameAt(search: string, start: number): Name | undefined {
+  for (const name of NAMES) {
+    if (!search.startsWith(name, start)) continue;
+    const next = search.charCodeAt(start + name.length);
+    if (next === EQUALS || next === AMPERSAND || Number.isNaN(next)) return name;
+  }
+  return undefined;
+}
 
 /** Meta's range. Digits only, no leading zero: one spelling per value. */
 const MAXWIDTH = /^[1-9][0-9]{2}$/;
@@ -63,27 +78,28 @@ function parseFlag(raw: string | undefined): boolean | undefined {
 
 /**
  * Parses `rawSearch` (the raw query string after `?`, '' when there is none). Precedence, so the
- * answer never depends on parameter order: the query's shape (length, empty parameters, unknown or
+ * error code never depends on parameter order: the query's shape (length, empty parameters, unknown or
  * repeated names, missing values) → `format` → `url` → `maxwidth`, `hidecaption`, `omitscript`.
  * Names are matched literally and case-sensitively: `%75rl` and `URL` are unknown parameters.
  */
 export function parseOembedQuery(rawSearch: string): OembedQuery | QueryError {
   if (rawSearch.length > MAX_QUERY_LENGTH) return QUERY_ERRORS.tooLong;
-  const values: Partial<Record<Name, string>> = {};
-  if (rawSearch !== '') {
-    let start = 0;
-    while (start <= rawSearch.length) {
-      let end = rawSearch.indexOf('&', start);
-      if (end === -1) end = rawSearch.length;
-      if (end === start) return QUERY_ERRORS.emptyParam;
-      const eq = rawSearch.indexOf('=', start);
-      const name = rawSearch.slice(start, eq === -1 || eq > end ? end : eq);
-      if (!NAMES.has(name)) return QUERY_ERRORS.unknownParam;
-      if (values[name as Name] !== undefined) return QUERY_ERRORS.repeatedParam;
-      if (eq === -1 || eq > end) return QUERY_ERRORS.missingValue;
-      values[name as Name] = rawSearch.slice(eq + 1, end);
-      start = end + 1;
-    }
+  // A fixed shape keeps property access monomorphic.
+  const values: Record<Name, string | undefined> = {
+    url: undefined, maxwidth: undefined, hidecaption: undefined, omitscript: undefined, format: undefined,
+  };
+  let start = 0;
+  while (rawSearch !== '' && start <= rawSearch.length) {
+    let end = rawSearch.indexOf('&', start);
+    if (end === -1) end = rawSearch.length;
+    if (end === start) return QUERY_ERRORS.emptyParam;
+    const name = nameAt(rawSearch, start);
+    if (name === undefined) return QUERY_ERRORS.unknownParam;
+    if (values[name] !== undefined) return QUERY_ERRORS.repeatedParam;
+    const valueStart = start + name.length + 1;
+    if (valueStart > end) return QUERY_ERRORS.missingValue;
+    values[name] = rawSearch.slice(valueStart, end);
+    start = end + 1;
   }
 
   if (values.format !== undefined) {

@@ -1,0 +1,185 @@
+// sanitizeEmbedHtml: Meta's recorded embeds survive byte-faithfully; hostile markup comes out inert or null.
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { DomUtils, parseDocument } from 'htmlparser2';
+import { ALLOWED_ELEMENTS, isAllowedAttribute } from '../../proxy/embed-allowlist.js';
+import { EMBED_SCRIPT_TAG, MAX_EMBED_HTML_LENGTH, sanitizeEmbedHtml } from '../../proxy/sanitize-html.js';
+
+const FIXTURES = new URL('../../proxy/fixtures/graph/', import.meta.url);
+const recordings = readdirSync(FIXTURES)
+  .filter((file) => file.endsWith('.json') && !file.endsWith('.headers.json'))
+  .map((file) => ({ file, body: JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8')) as { html?: unknown } }))
+  .flatMap(({ file, body }) => (typeof body.html === 'string' ? [{ file, html: body.html }] : []));
+
+// Meta writes https:// namespace URLs, which the allowlist refuses; HTML parsing ignores xmlns anyway.
+const META_XMLNS = ' xmlns="https://www.w3.org/2000/svg" xmlns:xlink="https://www.w3.org/1999/xlink"';
+const blockquoteOf = (html: string): string => html.slice(0, html.indexOf('</blockquote>') + '</blockquote>'.length);
+const permalinkOf = (html: string): string => /data-instgrm-permalink="([^"]*)"/.exec(html)?.[1] ?? '';
+
+/** Re-parses sanitiser output and checks every node against the allowlist, as a browser-agnostic invariant. */
+function assertOnlyAllowlisted(output: string): void {
+  const doc = parseDocument(output);
+  assert.equal(doc.children.length, 1, 'one root');
+  const root = doc.children[0];
+  assert.equal(root !== undefined && DomUtils.isTag(root) && root.name === 'blockquote', true, 'root is a blockquote');
+  const embeds = DomUtils.findAll((el) => /(^|\s)instagram-media(\s|$)/.test(el.attribs.class ?? ''), doc.children);
+  assert.equal(embeds.length, 1, 'exactly one instagram-media');
+  const visit = (node: (typeof doc.children)[number]): void => {
+    if (DomUtils.isText(node)) return;
+    assert.equal(DomUtils.isTag(node), true, `only elements and text, got ${node.type}`);
+    if (!DomUtils.isTag(node)) return;
+    assert.equal(ALLOWED_ELEMENTS.has(node.name), true, `element ${node.name}`);
+    for (const [name, value] of Object.entries(node.attribs)) {
+      assert.equal(isAllowedAttribute(node.name, name, value), true, `${node.name}[${name}=${value}]`);
+    }
+    node.children.forEach(visit);
+  };
+  visit(root!);
+  assert.equal(sanitizeEmbedHtml(output), output, 'sanitising is idempotent');
+}
+
+describe("sanitizeEmbedHtml keeps Meta's recorded embeds", () => {
+  assert.equal(recordings.length >= 8, true);
+  for (const { file, html } of recordings) {
+    test(`${file}: the blockquote survives byte for byte, without script or https xmlns`, () => {
+      const output = sanitizeEmbedHtml(html);
+      assert.equal(output, blockquoteOf(html).replace(META_XMLNS, ''));
+      assert.equal(output?.includes('<script'), false);
+      assert.equal(permalinkOf(output ?? ''), permalinkOf(html));
+      assert.equal(DomUtils.textContent(parseDocument(output ?? '')), DomUtils.textContent(parseDocument(blockquoteOf(html))));
+      assertOnlyAllowlisted(output ?? '');
+    });
+    test(`${file}: accepted for its own post, refused for another`, () => {
+      const own = permalinkOf(html).replace('&amp;', '&');
+      assert.equal(sanitizeEmbedHtml(html, own.slice(0, own.indexOf('?'))) !== null, true);
+      assert.equal(sanitizeEmbedHtml(html, 'https://www.instagram.com/p/SomeOtherPost/'), null);
+    });
+  }
+
+  test('the script tag constant is exactly what Meta appends today', () => {
+    const eraA = recordings.find((r) => r.file.startsWith('xperience'));
+    assert.equal(eraA?.html.endsWith(`</blockquote>\n${EMBED_SCRIPT_TAG}`), true);
+  });
+
+  test('a reel permalink matches an expected /reels/ spelling', () => {
+    const reel = recordings.find((r) => r.file.includes('reel_DTxk5orCKEv'));
+    assert.notEqual(sanitizeEmbedHtml(reel?.html ?? '', 'http://instagram.com/reels/DTxk5orCKEv'), null);
+  });
+});
+
+const PERMALINK = 'https://www.instagram.com/p/x/';
+const OPEN = `<blockquote class="instagram-media" data-instgrm-permalink="${PERMALINK}">`;
+const wrap = (inner: string): string => `${OPEN}${inner}</blockquote>`;
+
+describe('sanitizeEmbedHtml neutralises hostile markup inside the blockquote', () => {
+  // [why, inner input, inner output]
+  const cases: Array<[string, string, string]> = [
+    ['img onerror', '<img src=x onerror=alert(1)>t', 't'],
+    ['event handler attributes', '<div onclick="alert(1)" onmouseover=alert(1)>hi</div>', '<div>hi</div>'],
+    ['script', '<script>alert(1)</script>t', 't'],
+    ['script inside svg', '<svg><script>alert(1)</script></svg>', '<svg></svg>'],
+    ['svg onload and an http xmlns', '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>', '<svg xmlns="http://www.w3.org/2000/svg"></svg>'],
+    ['svg a with xlink:href', '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', '<svg><a></a></svg>'],
+    ['svg animate rewriting href', '<svg><animate attributeName="href" values="javascript:alert(1)"/></svg>', '<svg></svg>'],
+    ['svg use of a data URL', '<svg><use href="data:image/svg+xml,<svg onload=alert(1)>"/></svg>', '<svg></svg>'],
+    ['svg foreignObject', '<svg><foreignObject><img src=x onerror=alert(1)></foreignObject></svg>', '<svg></svg>'],
+    ['javascript: href', '<a href="javascript:alert(1)">x</a>', '<a>x</a>'],
+    ['mixed-case javascript: href', '<a href="JaVaScRiPt:alert(1)">x</a>', '<a>x</a>'],
+    ['entity-encoded javascript: href', '<a href="&#106;avascript:alert(1)">x</a>', '<a>x</a>'],
+    ['href to another host', '<a href="https://evil.example/">x</a>', '<a>x</a>'],
+    ['href to a look-alike host', '<a href="https://www.instagram.com.evil.example/">x</a>', '<a>x</a>'],
+    ['scheme-relative href', '<a href="//www.instagram.com/p/x/">x</a>', '<a>x</a>'],
+    ['http href', '<a href="http://www.instagram.com/p/x/">x</a>', '<a>x</a>'],
+    ['target other than _blank', `<a href="${PERMALINK}" target="_top" rel="noopener">x</a>`, `<a href="${PERMALINK}" rel="noopener">x</a>`],
+    ['style with url()', '<div style="background:url(https://evil.example/x.png)">x</div>', '<div>x</div>'],
+    ['style with expression()', '<div style="width:expression(alert(1))">x</div>', '<div>x</div>'],
+    ['style with @import', '<div style="@import \'https://evil.example/x.css\'">x</div>', '<div>x</div>'],
+    ['style with a CSS escape', '<div style="background:u\\72l(x)">x</div>', '<div>x</div>'],
+    ['style with a comment', '<div style="background:u/**/rl(x)">x</div>', '<div>x</div>'],
+    ['style with javascript:', '<div style="background:javascript:alert(1)">x</div>', '<div>x</div>'],
+    ['harmless style stays', '<div style="color:#c9c8cd; width:calc(100% - 2px);">x</div>', '<div style="color:#c9c8cd; width:calc(100% - 2px);">x</div>'],
+    ['iframe srcdoc', '<iframe srcdoc="<script>alert(1)</script>"></iframe>t', 't'],
+    ['form and input', '<form action="https://evil.example"><input name=a><button>go</button></form>t', 't'],
+    ['math', '<math><mi xlink:href="javascript:alert(1)">x</mi></math>t', 't'],
+    ['noscript mXSS', '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></p></noscript>t', 't'],
+    ['attribute that looks like a closing tag', '<p title="</p><img src=x onerror=alert(1)>">t</p>', '<p>t</p>'],
+    ['unquoted attributes', '<div class=x data-instgrm-foo=bar id=y>t</div>', '<div class="x" data-instgrm-foo="bar">t</div>'],
+    ['upper-case tags and attributes', '<DIV CLASS="x" ONCLICK="a()">T</DIV>', '<div class="x">T</div>'],
+    ['comment', '<!-- <script>alert(1)</script> -->t', 't'],
+    ['CDATA', '<![CDATA[<script>alert(1)</script>]]>t', 't'],
+    ['processing instruction', '<?xml-stylesheet href="evil.xsl"?>t', 't'],
+    ['escaped markup stays text', '&lt;script&gt;alert(1)&lt;/script&gt; &amp;', '&lt;script&gt;alert(1)&lt;/script&gt; &amp;'],
+    ['quotes in an allowed attribute are re-escaped', '<span data-instgrm-x="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;">t</span>', '<span data-instgrm-x="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;">t</span>'],
+    ['style element', '<style>*{background:url(x)}</style>t', 't'],
+    ['template', '<template><img src=x onerror=alert(1)></template>t', 't'],
+    ['object and embed', '<object data="x"></object><embed src="x">t', 't'],
+    ['textarea', '<textarea><img src=x onerror=alert(1)></textarea>t', 't'],
+    ['xmp', '<xmp><img src=x onerror=alert(1)></xmp>t', 't'],
+    ['base', '<base href="https://evil.example/">t', 't'],
+    ['meta refresh', '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">t', 't'],
+    ['link stylesheet', '<link rel=stylesheet href=x>t', 't'],
+    ['unknown elements lose their content too', '<font color=red>hi</font><custom-el><div>x</div></custom-el>t', 't'],
+    ['br keeps no attributes', '<br onclick=x>t', '<br>t'],
+    ['time keeps datetime', '<time datetime="2020-01-01T00:00:00+00:00" onclick=x>Jan 1</time>', '<time datetime="2020-01-01T00:00:00+00:00">Jan 1</time>'],
+    ['data-instgrm-permalink elsewhere must be Instagram', '<div data-instgrm-permalink="javascript:alert(1)"></div>', '<div></div>'],
+    ['data-instgrm-* names outside the grammar', '<div data-instgrm-Foo_bar="x" data-instgrmx="y"></div>', '<div></div>'],
+    ['id, name and src are not kept', '<div id="x" name="y" src="z"></div>', '<div></div>'],
+  ];
+  assert.equal(cases.length >= 20, true);
+  for (const [why, inner, expected] of cases) {
+    test(why, () => {
+      const output = sanitizeEmbedHtml(wrap(inner));
+      assert.equal(output, wrap(expected));
+      assertOnlyAllowlisted(output ?? '');
+    });
+  }
+});
+
+describe('sanitizeEmbedHtml refuses documents without exactly one valid embed', () => {
+  const cases: Array<[string, string, string | undefined]> = [
+    ['empty input', '', undefined],
+    ['text only', 'View this post on Instagram', undefined],
+    ['no blockquote', `<div class="instagram-media" data-instgrm-permalink="${PERMALINK}">x</div>`, undefined],
+    ['blockquote without the class', `<blockquote data-instgrm-permalink="${PERMALINK}">x</blockquote>`, undefined],
+    ['only a processed class', `<blockquote class="instagram-media-registered" data-instgrm-permalink="${PERMALINK}"></blockquote>`, undefined],
+    ['embed wrapped in another element', `<div>${wrap('x')}</div>`, undefined],
+    ['two blockquotes', `${wrap('a')}\n${wrap('b')}`, undefined],
+    ['nested embed blockquote', wrap(`<div>${wrap('inner')}</div>`), undefined],
+    ['no permalink', '<blockquote class="instagram-media">x</blockquote>', undefined],
+    ['javascript: permalink', '<blockquote class="instagram-media" data-instgrm-permalink="javascript:alert(1)">x</blockquote>', undefined],
+    ['permalink on another host', '<blockquote class="instagram-media" data-instgrm-permalink="https://evil.example/p/x/">x</blockquote>', undefined],
+    ['permalink to a profile', '<blockquote class="instagram-media" data-instgrm-permalink="https://www.instagram.com/natgeo/">x</blockquote>', undefined],
+    ['permalink for another post than asked', wrap('x'), 'https://www.instagram.com/p/y/'],
+    ['expected permalink that is not a post', wrap('x'), 'https://www.instagram.com/natgeo/'],
+    ['nesting deeper than 32 levels', wrap('<div>'.repeat(40) + 'x' + '</div>'.repeat(40)), undefined],
+    ['over the size cap (1 MB)', wrap('<div>x</div>'.repeat(Math.ceil(1_048_576 / 12))), undefined],
+  ];
+  for (const [why, html, expected] of cases) {
+    test(why, () => assert.equal(sanitizeEmbedHtml(html, expected), null));
+  }
+});
+
+describe('sanitizeEmbedHtml on the document around the blockquote', () => {
+  test('top-level junk, attributes and the trailing script are dropped', () => {
+    const html = `<img src=x onerror=alert(1)>${OPEN.replace('>', ' onmouseover="alert(1)" id="e">')}x</blockquote>\n${EMBED_SCRIPT_TAG}<script>alert(1)</script>`;
+    assert.equal(sanitizeEmbedHtml(html), wrap('x'));
+  });
+
+  test('an unclosed blockquote is closed', () => {
+    assert.equal(sanitizeEmbedHtml(`${OPEN}<div>x`), wrap('<div>x</div>'));
+  });
+
+  test('32 levels of nesting are still accepted', () => {
+    const inner = '<div>'.repeat(32) + 'x' + '</div>'.repeat(32);
+    assert.equal(sanitizeEmbedHtml(wrap(inner)), wrap(inner));
+  });
+
+  test('a large legitimate document just under the cap is cleaned, not refused', () => {
+    const unit = '<div onclick="x" style="padding:1px">y</div>';
+    const html = wrap(unit.repeat(Math.floor((MAX_EMBED_HTML_LENGTH - 200) / unit.length)));
+    const output = sanitizeEmbedHtml(html);
+    assert.equal(output?.includes('onclick'), false);
+    assertOnlyAllowlisted(output ?? '');
+  });
+});
