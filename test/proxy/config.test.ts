@@ -1,0 +1,116 @@
+// parseConfig: defaults, accepted spellings, and a named ConfigError (never echoing secrets) for each bad value.
+import { strict as assert } from 'node:assert';
+import { describe, test } from 'node:test';
+import { ConfigError, configSecrets, parseConfig, type ProxyConfig } from '../../proxy/config.js';
+
+const DEFAULTS: ProxyConfig = {
+  port: 8787,
+  host: '127.0.0.1',
+  demo: false,
+  upstream: 'live',
+  graphApiUrl: 'https://graph.facebook.com/v25.0',
+  accessToken: undefined,
+  upstreamTimeoutMs: 3000,
+  allowedOrigins: null,
+  trustProxyHops: 0,
+  cacheTtlSeconds: 3600,
+  cacheStaleSeconds: 86400,
+  cacheNegativeSeconds: 600,
+  cacheMaxBytes: 64 * 1024 * 1024,
+  rateLimitMissesPerMin: 60,
+  upstreamBudgetPerHour: 900,
+  metricsToken: undefined,
+};
+
+function failure(env: Record<string, string>): ConfigError {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error;
+  }
+  assert.fail(`accepted ${JSON.stringify(env)}`);
+}
+
+describe('parseConfig defaults', () => {
+  test('an empty env gives the documented defaults', () => {
+    assert.deepEqual(parseConfig({}), DEFAULTS);
+  });
+
+  test('unknown variables are ignored and empty values count as unset', () => {
+    assert.deepEqual(parseConfig({ PATH: '/usr/bin', META_ACCESS_TOKEN: '', PORT: ' ' }), DEFAULTS);
+  });
+
+  test('the upstream budget defaults to 200,000 with a token and 900 without', () => {
+    assert.equal(parseConfig({ META_ACCESS_TOKEN: '123|abc' }).upstreamBudgetPerHour, 200_000);
+    assert.equal(parseConfig({ META_ACCESS_TOKEN: '123|abc', UPSTREAM_BUDGET_PER_HOUR: '5000' }).upstreamBudgetPerHour, 5000);
+    assert.equal(parseConfig({ UPSTREAM_BUDGET_PER_HOUR: '10' }).upstreamBudgetPerHour, 10);
+  });
+});
+
+describe('parseConfig accepts', () => {
+  test('every variable set to a valid value', () => {
+    const env = {
+      PORT: '0', HOST: '0.0.0.0', DEMO: 'true', UPSTREAM: 'fixtures', GRAPH_API_URL: 'http://127.0.0.1:4000/v25.0/',
+      META_ACCESS_TOKEN: '1234567890|abcDEF_123-x', UPSTREAM_TIMEOUT_MS: '100', ALLOWED_ORIGINS: 'https://Example.com, http://localhost:5173/,https://example.com',
+      TRUST_PROXY: '1', CACHE_TTL_SECONDS: '1', CACHE_STALE_SECONDS: '0', CACHE_NEGATIVE_SECONDS: '1',
+      CACHE_MAX_BYTES: '1048576', RATE_LIMIT_MISSES_PER_MIN: '1', UPSTREAM_BUDGET_PER_HOUR: '1', METRICS_TOKEN: 'm3tr1cs-T0ken',
+    };
+    assert.deepEqual(parseConfig(env), {
+      port: 0, host: '0.0.0.0', demo: true, upstream: 'fixtures', graphApiUrl: 'http://127.0.0.1:4000/v25.0',
+      accessToken: '1234567890|abcDEF_123-x', upstreamTimeoutMs: 100, allowedOrigins: ['https://example.com', 'http://localhost:5173'],
+      trustProxyHops: 1, cacheTtlSeconds: 1, cacheStaleSeconds: 0, cacheNegativeSeconds: 1, cacheMaxBytes: 1048576,
+      rateLimitMissesPerMin: 1, upstreamBudgetPerHour: 1, metricsToken: 'm3tr1cs-T0ken',
+    });
+  });
+
+  test('DEMO takes 1, true, 0 and false', () => {
+    assert.deepEqual(['1', 'true', '0', 'false'].map((DEMO) => parseConfig({ DEMO }).demo), [true, true, false, false]);
+  });
+
+  test('ALLOWED_ORIGINS=* means any origin', () => {
+    assert.equal(parseConfig({ ALLOWED_ORIGINS: '*' }).allowedOrigins, null);
+  });
+
+  test('the upper bounds are inclusive: 65535, 60000 ms, 86400 s stale', () => {
+    const config = parseConfig({ PORT: '65535', UPSTREAM_TIMEOUT_MS: '60000', CACHE_STALE_SECONDS: '86400' });
+    assert.deepEqual([config.port, config.upstreamTimeoutMs, config.cacheStaleSeconds], [65535, 60000, 86400]);
+  });
+});
+
+describe('parseConfig rejects, naming the variable', () => {
+  const bad: Array<[string, string]> = [
+    ['PORT', '65536'], ['PORT', '80.5'], ['PORT', '-1'], ['PORT', 'http'],
+    ['HOST', 'bad host'], ['DEMO', 'yes'], ['UPSTREAM', 'fake'],
+    ['GRAPH_API_URL', 'ftp://graph.facebook.com'], ['GRAPH_API_URL', 'https://graph.facebook.com/v25.0?x=1'],
+    ['GRAPH_API_URL', 'https://user:pw@graph.facebook.com'], ['GRAPH_API_URL', 'not a url'],
+    ['UPSTREAM_TIMEOUT_MS', '99'], ['UPSTREAM_TIMEOUT_MS', '60001'], ['UPSTREAM_TIMEOUT_MS', '1e3'],
+    ['ALLOWED_ORIGINS', 'https://example.com/path'], ['ALLOWED_ORIGINS', 'example.com'], ['ALLOWED_ORIGINS', 'https://a.com,*'],
+    ['ALLOWED_ORIGINS', ','], ['ALLOWED_ORIGINS', 'javascript:alert(1)'],
+    ['TRUST_PROXY', 'true'], ['TRUST_PROXY', '33'],
+    ['CACHE_TTL_SECONDS', '0'], ['CACHE_STALE_SECONDS', '86401'], ['CACHE_NEGATIVE_SECONDS', '0'],
+    ['CACHE_MAX_BYTES', '1048575'], ['CACHE_MAX_BYTES', '64MiB'], ['RATE_LIMIT_MISSES_PER_MIN', '0'],
+    ['UPSTREAM_BUDGET_PER_HOUR', '0'],
+  ];
+  for (const [variable, value] of bad) {
+    test(`${variable}=${value}`, () => {
+      const error = failure({ [variable]: value });
+      assert.equal(error.variable, variable);
+      assert.match(error.message, new RegExp(`^Invalid ${variable}: expected `));
+    });
+  }
+
+  test('a malformed META_ACCESS_TOKEN or METRICS_TOKEN is named but its value is never echoed', () => {
+    for (const [variable, value] of [['META_ACCESS_TOKEN', 'EAAB-user-token-LEAKME'], ['META_ACCESS_TOKEN', '123|LEAKME VALUE'],
+      ['METRICS_TOKEN', 'LEAKME VALUE']] as const) {
+      const error = failure({ [variable]: value });
+      assert.equal(error.variable, variable);
+      assert.equal(error.message.includes('LEAKME'), false, error.message);
+    }
+  });
+});
+
+test('configSecrets lists the token and the metrics token for the logger', () => {
+  assert.deepEqual(configSecrets(parseConfig({ META_ACCESS_TOKEN: '1|s', METRICS_TOKEN: 'm' })), ['1|s', 'm']);
+  assert.deepEqual(configSecrets(parseConfig({})), []);
+});
