@@ -1,0 +1,182 @@
+// createBreaker on a fake clock: when it opens, for how long, the single half-open probe, and recovery.
+import { strict as assert } from 'node:assert';
+import { describe, test } from 'node:test';
+import { createBreaker, type BreakerOptions, type BreakerState } from '../../proxy/breaker.js';
+import type { GraphOutcome } from '../../proxy/graph-client.js';
+
+const OK: GraphOutcome = { kind: 'ok', oembed: { version: '1.0', type: 'rich', provider_name: 'Instagram', provider_url: 'https://www.instagram.com/', width: 658, html: '<blockquote></blockquote>' } };
+const TRANSIENT: GraphOutcome = { kind: 'transient' };
+
+function setup(options: BreakerOptions = {}) {
+  let clock = 1_000_000;
+  const changes: Array<[BreakerState, number]> = [];
+  // random() = 0.5 → no jitter, so durations are exact unless a test overrides it.
+  const breaker = createBreaker({ now: () => clock, random: () => 0.5, onStateChange: (s, r) => changes.push([s, r]), ...options });
+  return {
+    breaker,
+    changes,
+    advance(ms: number) {
+      clock += ms;
+    },
+    /** Lets `n` calls through and reports `outcome` for each. */
+    fail(n: number, outcome: GraphOutcome = TRANSIENT) {
+      for (let i = 0; i < n; i += 1) {
+        assert.equal(breaker.acquire(), null);
+        breaker.record(outcome);
+      }
+    },
+  };
+}
+
+describe('closed', () => {
+  test('lets every call through and reports no wait', () => {
+    const { breaker } = setup();
+    assert.deepEqual([breaker.acquire(), breaker.acquire(), breaker.state, breaker.retryAfterSeconds], [null, null, 'closed', 0]);
+  });
+
+  test('four consecutive failures keep it closed; a success in between resets the count', () => {
+    const { breaker, fail } = setup();
+    fail(4);
+    breaker.record(OK);
+    fail(4);
+    assert.equal(breaker.state, 'closed');
+  });
+
+  test('answers that mean "upstream is up" never count as failures', () => {
+    const { breaker } = setup();
+    for (const kind of ['not_embeddable', 'invalid_url', 'invalid_param', 'error'] as const) {
+      for (let i = 0; i < 5; i += 1) breaker.record({ kind });
+    }
+    assert.equal(breaker.state, 'closed');
+  });
+});
+
+describe('opening', () => {
+  for (const kind of ['transient', 'timeout', 'invalid'] as const) {
+    test(`five consecutive ${kind} outcomes open it for 10 s`, () => {
+      const { breaker, fail, advance } = setup();
+      fail(5, { kind });
+      assert.deepEqual([breaker.state, breaker.acquire(), breaker.retryAfterSeconds], ['open', 10, 10]);
+      advance(9_001);
+      assert.equal(breaker.acquire(), 1);
+    });
+  }
+
+  test('rate_limited opens it at once for the time Meta asked', () => {
+    const { breaker } = setup();
+    breaker.record({ kind: 'rate_limited', retryAfterSeconds: 60 });
+    assert.deepEqual([breaker.state, breaker.acquire()], ['open', 60]);
+  });
+
+  test('a shorter rate limit never shortens a longer wait already in force', () => {
+    const { breaker } = setup();
+    breaker.record({ kind: 'rate_limited', retryAfterSeconds: 3600 });
+    breaker.record({ kind: 'rate_limited', retryAfterSeconds: 60 });
+    assert.equal(breaker.acquire(), 3600);
+    breaker.record({ kind: 'rate_limited', retryAfterSeconds: 7200 });
+    assert.equal(breaker.acquire(), 7200);
+  });
+
+  test('late failures from calls started before opening do not extend it', () => {
+    const { breaker, fail, advance } = setup();
+    fail(5);
+    advance(5_000);
+    breaker.record(TRANSIENT);
+    breaker.record(TRANSIENT);
+    assert.equal(breaker.acquire(), 5);
+  });
+
+  test('while open, the wait counts down in whole seconds, never below 1', () => {
+    const { breaker, fail, advance } = setup();
+    fail(5);
+    advance(1);
+    assert.equal(breaker.acquire(), 10);
+    advance(8_998);
+    assert.equal(breaker.acquire(), 2);
+    advance(500);
+    assert.equal(breaker.acquire(), 1);
+    advance(500);
+    assert.equal(breaker.acquire(), 1);
+  });
+});
+
+describe('half-open probe', () => {
+  test('when the time is up exactly one caller gets through; the others wait until it reports', () => {
+    const { breaker, fail, advance } = setup();
+    fail(5);
+    advance(10_000);
+    assert.equal(breaker.state, 'half_open');
+    assert.deepEqual([breaker.acquire(), breaker.acquire(), breaker.acquire()], [null, 1, 1]);
+    assert.equal(breaker.retryAfterSeconds, 1);
+  });
+
+  test('a successful probe closes it and resets the back-off', () => {
+    const { breaker, fail, advance } = setup();
+    fail(5);
+    advance(10_000);
+    assert.equal(breaker.acquire(), null);
+    breaker.record(OK);
+    assert.deepEqual([breaker.state, breaker.acquire(), breaker.acquire(), breaker.retryAfterSeconds], ['closed', null, null, 0]);
+    fail(5);
+    assert.equal(breaker.acquire(), 10);
+  });
+
+  test('a not_embeddable probe also closes it: upstream answered', () => {
+    const { breaker, fail, advance } = setup();
+    fail(5);
+    advance(10_000);
+    breaker.acquire();
+    breaker.record({ kind: 'not_embeddable' });
+    assert.equal(breaker.state, 'closed');
+  });
+
+  test('each failed probe re-opens it for twice as long, up to the cap', () => {
+    const { breaker, fail, advance } = setup({ maxOpenMs: 60_000 });
+    fail(5);
+    const waits: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      advance(60_000);
+      assert.equal(breaker.acquire(), null);
+      breaker.record({ kind: 'timeout' });
+      waits.push(breaker.acquire() ?? 0);
+    }
+    assert.deepEqual(waits, [20, 40, 60, 60, 60]);
+  });
+
+  test('a rate-limited probe re-opens it for the time Meta asked', () => {
+    const { breaker, fail, advance } = setup();
+    fail(5);
+    advance(10_000);
+    breaker.acquire();
+    breaker.record({ kind: 'rate_limited', retryAfterSeconds: 120 });
+    assert.deepEqual([breaker.state, breaker.acquire()], ['open', 120]);
+  });
+
+  test('a probe that never reports frees the slot after probeTimeoutMs', () => {
+    const { breaker, fail, advance } = setup({ probeTimeoutMs: 30_000 });
+    fail(5);
+    advance(10_000);
+    assert.deepEqual([breaker.acquire(), breaker.acquire()], [null, 1]);
+    advance(30_000);
+    assert.deepEqual([breaker.acquire(), breaker.acquire()], [null, 1]);
+  });
+});
+
+describe('jitter and state changes', () => {
+  test('open periods vary by ±20 % with random()', () => {
+    const low = setup({ random: () => 0 });
+    low.fail(5);
+    const high = setup({ random: () => 0.999 });
+    high.fail(5);
+    assert.deepEqual([low.breaker.acquire(), high.breaker.acquire()], [8, 12]);
+  });
+
+  test('onStateChange reports open, half_open and closed once each, in order', () => {
+    const { breaker, fail, advance, changes } = setup();
+    fail(5);
+    advance(10_000);
+    breaker.acquire();
+    breaker.record(OK);
+    assert.deepEqual(changes, [['open', 10], ['half_open', 1], ['closed', 0]]);
+  });
+});
