@@ -183,3 +183,27 @@ describe('sanitizeEmbedHtml on the document around the blockquote', () => {
     assertOnlyAllowlisted(output ?? '');
   });
 });
+
+describe('sanitizeEmbedHtml on generated tag soup', () => {
+  test('500 seeded random documents come out null or allowlisted and idempotent', () => {
+    const pieces = ['<', '>', '</', '/>', '"', "'", '=', ' ', '&', '&lt;', '&#x3c;', '<!--', '-->', '<![CDATA[', ']]>', '<?',
+      'script', 'svg', 'math', 'style', 'noscript', 'div', 'p', 'a', 'blockquote', 'iframe', 'img', 'template',
+      ' href=', ' onerror=', ' style=', ' class=', ' data-instgrm-x=', 'javascript:alert(1)', 'url(x)',
+      'https://www.instagram.com/p/x/', 'instagram-media', 'text'];
+    let seed = 42;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    let cleaned = 0;
+    for (let i = 0; i < 500; i++) {
+      let soup = '';
+      for (let j = 0; j < 40; j++) soup += pieces[random(pieces.length)];
+      const output = sanitizeEmbedHtml(wrap(soup));
+      if (output === null) continue;
+      cleaned++;
+      assertOnlyAllowlisted(output);
+    }
+    assert.equal(cleaned > 100, true, `only ${cleaned} documents were cleaned rather than refused`);
+  });
+});
