@@ -34,11 +34,14 @@ const builds: Record<string, UserConfig> = {
   },
   demo: {
     root: resolve(root, 'demo'),
-    publicDir: false,
+    // demo/public holds files referenced from attributes Vite does not rewrite (e.g. the fallback thumbnail).
+    publicDir: resolve(root, 'demo/public'),
     build: {
       outDir: resolve(root, 'dist/demo'),
       emptyOutDir: true,
       target: 'es2022',
+      // Every browser that runs the widget supports <link rel=modulepreload>; skip Vite's polyfill chunk.
+      modulePreload: { polyfill: false },
       rollupOptions: {
         input: {
           index: resolve(root, 'demo/index.html'),
@@ -46,6 +49,7 @@ const builds: Record<string, UserConfig> = {
           spa: resolve(root, 'demo/spa.html'),
           fallbacks: resolve(root, 'demo/fallbacks.html'),
           status: resolve(root, 'demo/status.html'),
+          blocked: resolve(root, 'demo/blocked.html'),
         },
       },
     },
