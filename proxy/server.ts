@@ -1,0 +1,70 @@
+// Node entry point (dist/proxy/server.js): config from the environment, serve the proxy, shut down gracefully.
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createProxy } from './app.js';
+import { ConfigError, configSecrets, parseConfig, type ProxyConfig } from './config.js';
+import { createLogger } from './log.js';
+
+/** In-flight requests get this long to finish after SIGTERM/SIGINT before their sockets are closed. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+let config: ProxyConfig;
+try {
+  config = parseConfig(process.env);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    // One line, naming the variable; the value is never printed (it may be a secret).
+    process.stderr.write(`ig-embed: ${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
+
+const log = createLogger({ secrets: configSecrets(config) });
+const proxy = createProxy(config, { log });
+
+const mode = config.upstream === 'fixtures' ? 'fixtures (embedded fake Graph API, no network)'
+  : config.accessToken ? 'live with token' : 'live tokenless';
+if (config.allowedOrigins === null) {
+  log.warn('ALLOWED_ORIGINS is not set: any web page may use this proxy and spend its upstream quota');
+}
+
+const server = serve({ fetch: proxy.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {
+  const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+  log.info('listening', {
+    url: `http://${host}:${info.port}/`,
+    upstream: mode,
+    demo: config.demo,
+    allowedOrigins: config.allowedOrigins ?? 'any',
+    cacheTtlSeconds: config.cacheTtlSeconds,
+    upstreamBudgetPerHour: config.upstreamBudgetPerHour,
+  });
+}) as Server;
+
+server.on('error', (err: NodeJS.ErrnoException) => {
+  log.error('server error', { code: err.code, message: err.message });
+  process.exit(1);
+});
+
+let stopping = false;
+function shutdown(signal: string): void {
+  if (stopping) return;
+  stopping = true;
+  log.info('shutting down', { signal, graceMs: SHUTDOWN_GRACE_MS });
+  // Stop accepting; keep-alive sockets that are idle now are closed, busy ones close after their response.
+  server.close(() => {
+    proxy.close();
+    log.info('stopped');
+    process.exit(0);
+  });
+  // A keep-alive socket turns idle when its last response ends; close those as they appear.
+  server.closeIdleConnections();
+  setInterval(() => server.closeIdleConnections(), 100).unref();
+  setTimeout(() => {
+    log.warn('in-flight requests did not finish in time; closing their connections');
+    server.closeAllConnections();
+  }, SHUTDOWN_GRACE_MS).unref();
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));

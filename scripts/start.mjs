@@ -1,0 +1,56 @@
+// `npm start`: build when the build is missing or older than any source, then run the built server with the demo on.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const stamp = `${root}dist/.build-stamp`;
+const SOURCES = ['proxy', 'widget', 'demo', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json',
+  'tsconfig.build.json', 'tsconfig.types.json', 'vite.config.ts'];
+
+/** Newest modification time under `path` (a file or a directory tree), 0 when it does not exist. */
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const info = statSync(path);
+  if (!info.isDirectory()) return info.mtimeMs;
+  let latest = 0;
+  for (const name of readdirSync(path)) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    latest = Math.max(latest, newest(`${path}/${name}`));
+  }
+  return latest;
+}
+
+function needsBuild() {
+  if (!existsSync(`${root}dist/proxy/server.js`) || !existsSync(stamp)) return true;
+  const built = statSync(stamp).mtimeMs;
+  return SOURCES.some((source) => newest(`${root}${source}`) > built);
+}
+
+if (needsBuild()) {
+  console.error('start: building (dist is missing or older than the sources)…');
+  const startedAt = Date.now();
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const build = spawnSync(npm, ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) {
+    console.error('start: the build failed; not starting the server');
+    process.exit(build.status ?? 1);
+  }
+  writeFileSync(stamp, `${new Date(startedAt).toISOString()}\n`);
+  // Dated to the build's start, so a source saved during the build still triggers the next one.
+  utimesSync(stamp, startedAt / 1000, startedAt / 1000);
+}
+
+const env = { ...process.env, DEMO: process.env.DEMO ?? '1' };
+const child = spawn(process.execPath, [`${root}dist/proxy/server.js`], { cwd: root, env, stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => child.kill(signal));
+}
+child.on('exit', (code, signal) => {
+  if (signal) {
+    // Die the same way the server did, so callers see the signal rather than a made-up code.
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+  }
+  else process.exit(code ?? 1);
+});
