@@ -39,7 +39,7 @@ export interface FakeCall { method: string; url: string; headers: Record<string,
 
 export interface FakeGraph {
   /** A drop-in `fetch` for the Graph client (fixtures mode and in-process tests). */
-  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
   /** The same, for a server: `null` means "destroy the connection" (the 'reset' behaviour). */
   handle(request: Request): Promise<Response | null>;
   /** Every request the fake received, in order. */
