@@ -24,10 +24,9 @@ declare global {
   }
 }
 
-// Instagram's width when the page sets none, and the height of a typical captioned post at that
-// width: the box is reserved before anything arrives (and by the host-page CSS before the script runs).
+// Instagram's width when the page sets none. The reserved height (--ig-embed-min-height, 640px, about a
+// captioned post at that width) is in the styles and in the documented host-page CSS line.
 const DEFAULT_WIDTH = 540;
-const RESERVED_HEIGHT = 640;
 
 /**
  * Shows one Instagram post. The post's `blockquote.instagram-media` is placed in a light-DOM wrapper
@@ -110,6 +109,7 @@ export class IgEmbedElement extends LitElement {
     :host(:not([state='rendered']):not([state='fallback'])) [part='frame'] {
       height: var(--ig-embed-min-height, 640px); background: var(--ig-embed-skeleton, #efefef);
     }
+    ::slotted([data-ig-embed-content]) { position: relative; }
     [part='card'] {
       box-sizing: border-box; flex: 1; display: flex; flex-direction: column; gap: 12px; padding: 16px;
       background: var(--ig-embed-background, #fff); color: var(--ig-embed-color, #262626);
@@ -251,6 +251,7 @@ export class IgEmbedElement extends LitElement {
     const frame = () => wrapper.querySelector<HTMLIFrameElement>('iframe.instagram-media');
     const mounted = () => {
       if (this._run !== run || this._state !== 'loading') return;
+      frame()?.style.removeProperty('position');
       this._setState('rendered');
       this._emit('ig-embed-load', { url: post.url });
       signal.dispatchEvent(new Event('settled'));
@@ -258,7 +259,12 @@ export class IgEmbedElement extends LitElement {
     // Meta's embed.js loads three iframes at a time, so the clock starts at our iframe's insertion.
     const observer = new MutationObserver(() => {
       const iframe = frame();
-      if (iframe && timer === undefined) timer = setTimeout(() => this._fallback(run, 'timeout'), this._timeout());
+      if (iframe && timer === undefined) {
+        timer = setTimeout(() => this._fallback(run, 'timeout'), this._timeout());
+        // Until it mounts, the iframe lies over the blockquote instead of pushing it down (a layout
+        // shift inside the box); once embed.js removes the blockquote it takes the same place in flow.
+        iframe.style.position = 'absolute';
+      }
       if (iframe?.classList.contains('instagram-media-rendered')) mounted();
     });
     observer.observe(wrapper, { childList: true, subtree: true, attributes: true, attributeFilter: ['class'] });

@@ -13,8 +13,8 @@
  * Behaviour is chosen by URL, so one route serves every test page without shared state:
  *   embed.js?delay=MS          answer the script after MS milliseconds
  *   /blocked/embed.js          abort the request (what an ad blocker or CSP does)
- *   shortcode starting Never   the iframe sends MEASURE but never MOUNTED
- *   shortcode starting Late    MOUNTED arrives after 600 ms instead of 30 ms
+ *   shortcode containing Never  the iframe sends MEASURE but never MOUNTED
+ *   shortcode containing Late   MOUNTED arrives after 600 ms instead of 30 ms
  * Page-side counters: window.__fakeInstgrm = { scriptLoads, processCalls }.
  */
 
@@ -97,8 +97,8 @@ export const FAKE_EMBED_JS = `(() => {
 /** The fake embed iframe page for one post. */
 export function embedPage(shortcode, heights = {}) {
   const height = heights[shortcode] ?? heightFor(shortcode);
-  const never = shortcode.startsWith('Never');
-  const mountDelay = shortcode.startsWith('Late') ? 600 : 30;
+  const never = shortcode.includes('Never');
+  const mountDelay = shortcode.includes('Late') ? 600 : 30;
   return `<!doctype html><html><head><meta charset="utf-8"><title>Instagram</title></head>
 <body style="margin:0;height:${height}px;background:#fff">
 <div data-post="${shortcode}">Post ${shortcode}</div>

@@ -1,0 +1,99 @@
+import '../../widget/index.js';
+import { cleanup, container, embed, equal, nextEvent, post, proxyCalls, settled, unique } from './support/helpers.js';
+
+afterEach(cleanup);
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function record(element: HTMLElement): string[] {
+  const events: string[] = [];
+  element.addEventListener('ig-embed-load', () => events.push('load'));
+  element.addEventListener('ig-embed-fallback', (event) => events.push(`fallback:${(event as CustomEvent).detail.reason}`));
+  return events;
+}
+
+describe('races', () => {
+  it('changing url mid-flight aborts the old request and renders only the new post', async () => {
+    const slow = unique('Slow');
+    const fresh = unique('Fresh');
+    const element = embed({ url: post(slow), loading: 'eager' });
+    const events = record(element);
+    await new Promise<void>((resolve) => {
+      const check = () => (element.state === 'loading' ? resolve() : requestAnimationFrame(check));
+      check();
+    });
+    element.url = post(fresh);
+    await nextEvent(element, 'ig-embed-load');
+    await delay(600); // the slow answer (400 ms) would have landed by now
+    equal(events.join(), 'load', 'events');
+    equal(element.querySelectorAll('[data-ig-embed-content]').length, 1, 'one wrapper');
+    equal(element.querySelector('iframe')?.src.includes(`/p/${fresh}/embed/`), true, 'iframe of the new post');
+    equal(element.state, 'rendered', 'state');
+  });
+
+  it('changing url after rendering re-renders the new post', async () => {
+    const element = embed({ url: post(unique('First')), loading: 'eager' });
+    await nextEvent(element, 'ig-embed-load');
+    const second = unique('Second');
+    element.setAttribute('url', post(second));
+    await nextEvent(element, 'ig-embed-load');
+    equal(element.querySelectorAll('iframe').length, 1, 'one iframe');
+    equal(element.querySelector('iframe')?.src.includes(`/p/${second}/embed/`), true, 'iframe of the new post');
+  });
+
+  it('removal mid-flight aborts its work and fires nothing; re-adding renders', async () => {
+    const element = embed({ url: post(unique('Slow')), loading: 'eager' });
+    const events = record(element);
+    await delay(50);
+    equal(element.state, 'loading', 'state before removal');
+    element.remove();
+    await delay(600);
+    equal(events.join(), '', 'events after removal');
+    equal(element.querySelector('[data-ig-embed-content]'), null, 'no content inserted');
+    container().append(element);
+    await nextEvent(element, 'ig-embed-load');
+    equal(events.join(), 'load', 'events after re-adding');
+  });
+
+  it('removal while the iframe loads cancels the timeout and removes the iframe', async () => {
+    const element = embed({ url: post(unique('Never')), loading: 'eager', timeout: '200' });
+    const events = record(element);
+    await new Promise<void>((resolve) => {
+      const watcher = new MutationObserver(() => element.querySelector('iframe') && resolve());
+      watcher.observe(element, { childList: true, subtree: true });
+    });
+    element.remove();
+    await delay(400);
+    equal(events.join(), '', 'events');
+    equal(element.querySelector('iframe'), null, 'iframe removed');
+  });
+
+  it('identical requests share one fetch, and one element leaving does not cancel the other', async () => {
+    const code = unique('Slow');
+    const leaving = embed({ url: post(code), loading: 'eager' });
+    const staying = embed({ url: post(code), loading: 'eager' });
+    await delay(50);
+    leaving.remove();
+    const event = await settled(staying);
+    equal(event.type, 'ig-embed-load', 'staying element rendered');
+    equal((await proxyCalls()).filter((c) => c === code).length, 1, 'proxy calls');
+  });
+
+  it('different maxwidth or hidecaption make different requests', async () => {
+    const code = unique('Variant');
+    const elements = [
+      embed({ url: post(code), loading: 'eager' }),
+      embed({ url: post(code), loading: 'eager', maxwidth: '400' }),
+      embed({ url: post(code), loading: 'eager', hidecaption: '' }),
+      embed({ url: `https://instagram.com/someone/p/${code}/?igshid=1`, loading: 'eager' }),
+    ];
+    await Promise.all(elements.map(settled));
+    const calls = (await (await fetch('/__proxy/calls')).json()) as Array<{ shortcode: string; search: string }>;
+    const searches = calls.filter((c) => c.shortcode === code).map((c) => c.search).sort();
+    const url = encodeURIComponent(post(code));
+    equal(
+      searches.join('\n'),
+      [`url=${url}&omitscript=true`, `url=${url}&omitscript=true&hidecaption=true`, `url=${url}&omitscript=true&maxwidth=400`].join('\n'),
+    );
+  });
+});
