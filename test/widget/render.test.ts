@@ -25,7 +25,7 @@ describe('the rendered path', () => {
     equal(iframe?.className, 'instagram-media instagram-media-rendered', 'iframe class');
     equal(iframe?.getAttribute('src')?.startsWith(`https://www.instagram.com/p/${code}/embed/captioned/?cr=1&v=14&wp=`), true, 'iframe src');
     equal(wrapper?.querySelector('blockquote'), null, 'embed.js removed the blockquote after MOUNTED');
-    equal(element.shadowRoot?.querySelector('slot[name=embed]')?.assignedElements()[0], wrapper, 'slotted wrapper');
+    equal(element.shadowRoot?.querySelector<HTMLSlotElement>('slot[name=embed]')?.assignedElements()[0], wrapper, 'slotted wrapper');
     equal((await proxyCalls()).filter((c) => c === code).length, 1, 'proxy fetches');
   });
 
