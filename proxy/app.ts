@@ -288,7 +288,12 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     const rid = `${bootId}-${(++requestCounter).toString(36)}`;
     c.set('rid', rid);
     c.set('route', 'other');
-    await next();
+    metrics.inFlight++;
+    try {
+      await next();
+    } finally {
+      metrics.inFlight--;
+    }
     const route = c.get('route');
     const status = c.res.status;
     metrics.request(route, status);

@@ -230,6 +230,8 @@ export function createEmbedCache(options: { maxBytes: number; now?: () => number
     // Policy: oEmbed data is dropped from memory as soon as it may no longer be served.
     ttlAutopurge: true,
     perf: { now },
+    // Read the clock on every check: no cached "now" (and no timer per millisecond to reset it).
+    ttlResolution: 0,
     // A waiter that goes away must not fail the others; we never pass a signal anyway.
     ignoreFetchAbort: true,
     allowStaleOnFetchAbort: false,

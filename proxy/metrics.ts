@@ -110,10 +110,13 @@ export class ProxyMetrics {
   );
   readonly coalesced = new Counter('igembed_coalesced_waiters_total', 'Cache misses that waited on an upstream call already in flight.');
   readonly rejected = new Counter('igembed_rejected_total', 'Misses refused before any upstream call, by reason (rate_limited, breaker_open, budget_spent).', ['reason']);
+  /** Requests being handled right now (maintained by the app's request middleware). */
+  inFlight = 0;
   readonly #gauges: Gauge[];
 
   constructor(sources: MetricsSources) {
     this.#gauges = [
+      new Gauge('igembed_http_requests_in_flight', 'Requests being handled now, this scrape included.', () => this.inFlight),
       new Gauge('igembed_cache_entries', 'Entries held in the oEmbed cache.', () => sources.cacheEntries()),
       new Gauge('igembed_cache_bytes', 'Bytes held in the oEmbed cache (all stored representations).', () => sources.cacheBytes()),
       new Gauge('igembed_breaker_state', 'Circuit breaker state: 1 for the current state.', () => {

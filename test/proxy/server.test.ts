@@ -1,0 +1,90 @@
+/** The node entry as a real process: boot log, config errors, graceful shutdown on SIGTERM. */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { describe, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { oembedPath, rawRequest } from './harness.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as { port: number };
+  probe.close();
+  await once(probe, 'close');
+  return port;
+}
+
+interface Running { child: ChildProcessWithoutNullStreams; stdout: string[]; stderr: () => string; exited: Promise<number | null> }
+
+/** Runs proxy/server.ts from source (the code under test, whatever dist/ holds) with only `env` set. */
+function run(env: Record<string, string>): Running {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/server.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  const stdout: string[] = [];
+  let stderr = '';
+  let partial = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    stdout.push(...lines);
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout, stderr: () => stderr, exited };
+}
+
+async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(20);
+  }
+}
+
+describe('server.ts', () => {
+  test('logs its mode and URL, warns without ALLOWED_ORIGINS, and finishes in-flight requests on SIGTERM, exiting 0', async () => {
+    const port = await freePort();
+    const server = run({ PORT: String(port), HOST: '127.0.0.1', UPSTREAM: 'fixtures' });
+    try {
+      await until(() => server.stdout.some((l) => l.includes('"msg":"listening"')), 'the listening line');
+      const boot = server.stdout.map((l) => JSON.parse(l) as Record<string, unknown>);
+      const listening = boot.find((l) => l.msg === 'listening');
+      assert.equal(listening?.url, `http://127.0.0.1:${port}/`);
+      assert.match(String(listening?.upstream), /^fixtures/);
+      assert.equal(boot.some((l) => l.level === 'warn' && String(l.msg).includes('ALLOWED_ORIGINS')), true);
+
+      const base = `http://127.0.0.1:${port}`;
+      const health = await rawRequest(`${base}/healthz`);
+      assert.deepEqual(JSON.parse(health.text), { status: 'ok', breaker: 'closed', upstream: 'fixtures', token: false });
+
+      // SlowPost: the embedded fake answers after 2.5 s.
+      const slow = rawRequest(base + oembedPath('https://www.instagram.com/p/SlowPost/'));
+      await until(async () => /^igembed_http_requests_in_flight 2$/m.test((await rawRequest(`${base}/metrics`)).text), 'the slow request to be in flight');
+      server.child.kill('SIGTERM');
+      const res = await slow;
+      assert.equal(res.status, 200);
+      assert.equal(await server.exited, 0);
+      assert.equal(server.stdout.some((l) => l.includes('"msg":"stopped"')), true);
+      await assert.rejects(rawRequest(`${base}/healthz`));
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+  });
+
+  test('a bad setting stops the boot with exit 1 and one line naming the variable', async () => {
+    const server = run({ PORT: 'eighty', UPSTREAM: 'fixtures' });
+    assert.equal(await server.exited, 1);
+    assert.equal(server.stderr(), 'ig-embed: Invalid PORT: expected an integer port 0–65535.\n');
+    const secret = run({ META_ACCESS_TOKEN: 'not a token SECRETVALUE', UPSTREAM: 'fixtures' });
+    assert.equal(await secret.exited, 1);
+    assert.match(secret.stderr(), /^ig-embed: Invalid META_ACCESS_TOKEN: /);
+    assert.doesNotMatch(secret.stderr(), /SECRETVALUE/);
+  });
+});
