@@ -1,0 +1,178 @@
+// End-to-end harness: the built proxy (DEMO=1, fixtures) on a free port, and Chromium with Instagram faked at its real origin.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright';
+import { metricValue, parsePrometheus } from '../../demo/prometheus.js';
+import { routeInstagram, type FakeInstagramStats } from '../support/fake-instagram/index.mjs';
+
+const ROOT = new URL('../../', import.meta.url);
+export const SCREENSHOTS = new URL('test-output/screenshots/', ROOT);
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-gpu',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** A port the kernel just handed out and released: free for the proxy to bind right after. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  if (!address || typeof address === 'string') throw new Error('freePort: no TCP address');
+  return address.port;
+}
+
+export interface ProxyProcess {
+  url: string;
+  /** Everything the server wrote to stdout and stderr, line by line. */
+  logs: string[];
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts `node dist/proxy/server.js` as `npm run serve` would, with a minimal environment so the
+ * developer's own settings (tokens, origins, limits) cannot change what the tests see.
+ */
+export async function startProxy(extraEnv: Record<string, string> = {}): Promise<ProxyProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['dist/proxy/server.js'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', DEMO: '1', UPSTREAM: 'fixtures', HOST: '127.0.0.1', PORT: String(port), ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => logs.push(...chunk.split('\n').filter(Boolean)));
+  }
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const url = `http://127.0.0.1:${port}`;
+
+  // The server has no readiness signal but /healthz; poll it briefly, and fail fast if the process dies.
+  const deadline = Date.now() + 15_000;
+  let ready = false;
+  while (!ready) {
+    if (child.exitCode !== null) throw new Error(`proxy exited with ${child.exitCode} during boot:\n${logs.join('\n')}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`proxy did not answer /healthz within 15 s:\n${logs.join('\n')}`);
+    }
+    ready = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    if (!ready) await delay(50);
+  }
+  return {
+    url,
+    logs,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+export interface ConsoleProblem {
+  kind: 'console' | 'pageerror';
+  text: string;
+  /** The resource or script the message is about (for "Failed to load resource", the URL that failed). */
+  url: string;
+}
+
+export interface Visit {
+  context: BrowserContext;
+  page: Page;
+  instagram: FakeInstagramStats;
+  /** Console errors and uncaught exceptions from the page and its frames, in order. */
+  problems: ConsoleProblem[];
+  /** Every request the page (and its frames) made, by full URL, in order. */
+  requests: string[];
+  /** Every response the page received, with its status and (lower-case) headers. */
+  responses: Array<{ url: string; status: number; headers: Record<string, string> }>;
+  close(): Promise<void>;
+}
+
+/** Opens a fresh context (empty cache) with Instagram faked, and records console errors and requests. */
+export async function visit(browser: Browser, url: string, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<Visit> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    colorScheme: options.colorScheme ?? 'light',
+    serviceWorkers: 'block',
+  });
+  const instagram = await routeInstagram(context);
+  const page = await context.newPage();
+  const problems: ConsoleProblem[] = [];
+  const requests: string[] = [];
+  const responses: Visit['responses'] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push({ kind: 'console', text: message.text(), url: message.location().url });
+  });
+  page.on('pageerror', (error) => problems.push({ kind: 'pageerror', text: String(error), url: '' }));
+  context.on('request', (request) => requests.push(request.url()));
+  context.on('response', (response) => responses.push({ url: response.url(), status: response.status(), headers: response.headers() }));
+  await page.goto(url);
+  return { context, page, instagram, problems, requests, responses, close: () => context.close() };
+}
+
+/** The requests a visit made to the proxy at `origin` for `pathname`, as URLs. */
+export function requestsTo(visit: Visit, origin: string, pathname: string): URL[] {
+  return visit.requests.map((u) => new URL(u)).filter((u) => u.origin === origin && u.pathname === pathname);
+}
+
+/** Resolves once `embed` is rendered showing `shortcode` (Instagram's iframe for it has mounted); returns its state. */
+export async function renderedPost(embed: Locator, shortcode: string, timeout = 15_000): Promise<string> {
+  await embed.scrollIntoViewIfNeeded();
+  const handle = await embed.elementHandle();
+  if (!handle) throw new Error('renderedPost: element is gone');
+  await embed.page().waitForFunction(
+    ([element, code]) => element.getAttribute('state') === 'rendered'
+      && element.querySelector(`iframe.instagram-media-rendered[src*="/${code}/embed/"]`) !== null,
+    [handle, shortcode] as const,
+    { timeout },
+  ).catch(() => undefined);
+  return (await handle.getAttribute('state')) ?? '';
+}
+
+/** The shortcodes of the Instagram iframes inside `embed`, mounted or not. */
+export function framesIn(embed: Locator): Promise<string[]> {
+  return embed.locator('iframe').evaluateAll((frames) =>
+    frames.map((f) => /\/(?:p|reel|tv)\/([^/]+)\/embed\//.exec(f.getAttribute('src') ?? '')?.[1] ?? '(none)'));
+}
+
+export const SETTLED = ['rendered', 'fallback'];
+
+/**
+ * Scrolls an <ig-embed> into view (it is lazy) and waits until its state is one of `states`.
+ * Returns the state it has then, so a test asserts on the value and a timeout shows what happened instead.
+ */
+export async function settle(embed: Locator, states: string[] = SETTLED, timeout = 15_000): Promise<string> {
+  await embed.scrollIntoViewIfNeeded();
+  const handle = await embed.elementHandle();
+  if (!handle) throw new Error('settle: element is gone');
+  await embed.page()
+    .waitForFunction(([element, wanted]) => wanted.includes(element.getAttribute('state') ?? ''), [handle, states] as const, { timeout })
+    .catch(() => undefined);
+  return (await handle.getAttribute('state')) ?? '';
+}
+
+/** The proxy's /metrics, parsed. */
+export async function metrics(origin: string): Promise<ReturnType<typeof parsePrometheus>> {
+  const response = await fetch(`${origin}/metrics`);
+  if (!response.ok) throw new Error(`/metrics answered ${response.status}`);
+  return parsePrometheus(await response.text());
+}
+
+export { metricValue };
+
+/** Writes test-output/screenshots/{name}.png (the whole page unless `fullPage: false`). */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: options.fullPage ?? true });
+}
