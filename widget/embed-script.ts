@@ -1,4 +1,5 @@
 /** Instagram's embed.js, once per page: loading, batched process() calls, and routing its messages to elements. */
+import { fetchesInFlight } from './oembed-request.js';
 import { scriptUrl } from './sanitize.js';
 
 declare global {
@@ -31,20 +32,27 @@ export function loadEmbedScript(src: string): Promise<void> {
         tag.async = true;
         tag.src = scriptUrl(src);
         tag.onload = () => resolve();
-        tag.onerror = () => reject(new Error(`ig-embed: could not load ${src}`));
+        tag.onerror = reject;
         document.head.append(tag);
       });
   return script;
 }
 
-/** Asks embed.js to scan for new blockquotes, at most once per animation frame however many ask. */
+/**
+ * Asks embed.js to scan for new blockquotes: at most once per animation frame however many ask, and,
+ * while other posts' data is still on its way (up to 200 ms), after it has landed, so that posts whose
+ * data arrives together share one scan.
+ */
 export function queueProcess(): void {
   if (processQueued) return;
   processQueued = true;
-  requestAnimationFrame(() => {
+  const since = performance.now();
+  const frame = (now: number) => {
+    if (fetchesInFlight() && now - since < 200) return void requestAnimationFrame(frame);
     processQueued = false;
     window.instgrm?.Embeds.process();
-  });
+  };
+  requestAnimationFrame(frame);
 }
 
 function find(source: MessageEventSource | null, frameId?: string): EmbedSink | undefined {

@@ -22,6 +22,11 @@ interface Shared {
 
 const inflight = new Map<string, Shared>();
 
+/** How many proxy fetches are running (embed.js scans wait for them briefly). */
+export function fetchesInFlight(): number {
+  return inflight.size;
+}
+
 /** The proxy URL for a post; equal options give equal strings, which is what requests are shared by. */
 export function oembedHref(endpoint: string, url: string, maxwidth: number | undefined, hidecaption: boolean): string {
   const query = new URLSearchParams({ url, omitscript: 'true' });
