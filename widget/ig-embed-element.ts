@@ -249,7 +249,7 @@ a{color:var(--ig-embed-link-color,#00376b)}a:focus-visible{outline:2px solid var
       if (this._run !== run || this._state !== 'loading') return;
       frame()?.style.removeProperty('position');
       this._setState('rendered');
-      this._emit('ig-embed-load', { url: post.url });
+      this.dispatchEvent(new CustomEvent('ig-embed-load', { detail: { url: post.url }, bubbles: true, composed: true }));
       signal.dispatchEvent(new Event('settled'));
     };
     // Meta's embed.js loads three iframes at a time, so the clock starts at our iframe's insertion.
@@ -298,17 +298,13 @@ a{color:var(--ig-embed-link-color,#00376b)}a:focus-visible{outline:2px solid var
     this.querySelector(':scope > [data-ig-embed-content]')?.remove();
     this._reason = reason;
     this._setState('fallback');
-    this._emit('ig-embed-fallback', { reason });
+    this.dispatchEvent(new CustomEvent('ig-embed-fallback', { detail: { reason }, bubbles: true, composed: true }));
   }
 
   private _setState(state: IgEmbedState): void {
     this._state = state;
     this.setAttribute('state', state);
     this.requestUpdate();
-  }
-
-  private _emit(type: string, detail: object): void {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
   private _maxwidth(): number | undefined {
