@@ -278,6 +278,8 @@ a{color:var(--ig-embed-link-color,#00376b)}a:focus-visible{outline:2px solid var
         }
       },
     });
+    // 'settled' (dispatched on this run's AbortSignal, an EventTarget) stops the watching once the run
+    // has an outcome; 'abort' (url change, removal) also takes the light-DOM content away.
     const stop = () => {
       observer.disconnect();
       unwatch();
