@@ -1,7 +1,8 @@
 // The proxy as one Hono app: origin policy, query parsing, cache, abuse limits, upstream, metrics and request logs.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import type { HttpBindings } from '@hono/node-server';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createBreaker, type Breaker } from './breaker.js';
 import {
@@ -37,7 +38,14 @@ type AppEnv = {
 };
 
 /** The Hono app (mount it with `app.route('/', proxy)` or serve `proxy.fetch`), plus `close()` to release timers. */
-export type ProxyApp = Hono<AppEnv> & { close(): void };
+export type ProxyApp = Hono<AppEnv> & {
+  close(): void;
+  /** @internal The Node fast lane used by createNodeListener. */
+  [NODE_HIT]: (req: IncomingMessage, res: ServerResponse) => boolean;
+};
+
+const NODE_HIT = Symbol('ig-embed.nodeHit');
+const OEMBED_PATH = '/instagram_oembed';
 
 type Parsed = { query: OembedQuery; key: string } | QueryError;
 
@@ -151,13 +159,14 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     return parsed;
   };
 
-  // ---- responses from a cached entry ---------------------------------------------------------------
-  const serveEntry = (
-    c: Context<AppEnv>, entry: PositiveEntry, omitscript: boolean, cors: Record<string, string>,
-    xcache: 'HIT' | 'MISS' | 'STALE', t: number,
-  ): Response => {
-    const rep = pickRepresentation(omitscript ? entry.noscript : entry.script, acceptedEncodings(header(c, 'accept-encoding')));
-    c.set('cache', xcache);
+  // ---- responses from a cached entry (shared by the Hono route and the Node fast lane) -----------
+  interface EntryResponse { status: 200 | 304; headers: Record<string, string>; body: Uint8Array<ArrayBuffer> | null }
+  const entryResponse = (
+    entry: PositiveEntry, omitscript: boolean, cors: Record<string, string>, xcache: 'HIT' | 'MISS' | 'STALE', t: number,
+    rid: string, acceptEncoding: string | undefined, ifNoneMatch: string | undefined,
+  ): EntryResponse => {
+    const rep = pickRepresentation(omitscript ? entry.noscript : entry.script, acceptedEncodings(acceptEncoding));
+    // One literal per response: cheaper than copying a prebuilt object, and the values vary anyway (Age, id, CORS).
     const headers: Record<string, string> = {
       'content-type': JSON_TYPE,
       'content-length': rep.length,
@@ -167,17 +176,26 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
       vary: VARY,
       'x-cache': xcache,
       'x-content-type-options': 'nosniff',
-      'x-request-id': c.get('rid'),
+      'x-request-id': rid,
     };
     if (rep.encoding !== 'identity') headers['content-encoding'] = rep.encoding;
     for (const k in cors) headers[k] = cors[k] as string;
-    if (ifNoneMatchHits(header(c, 'if-none-match'), rep.etag)) {
+    if (ifNoneMatchHits(ifNoneMatch, rep.etag)) {
       delete headers['content-type'];
       delete headers['content-length'];
       delete headers['content-encoding'];
-      return new Response(null, { status: 304, headers });
+      return { status: 304, headers, body: null };
     }
-    return new Response(rep.body, { status: 200, headers });
+    return { status: 200, headers, body: rep.body };
+  };
+
+  const serveEntry = (
+    c: Context<AppEnv>, entry: PositiveEntry, omitscript: boolean, cors: Record<string, string>,
+    xcache: 'HIT' | 'MISS' | 'STALE', t: number,
+  ): Response => {
+    c.set('cache', xcache);
+    const r = entryResponse(entry, omitscript, cors, xcache, t, c.get('rid'), header(c, 'accept-encoding'), header(c, 'if-none-match'));
+    return new Response(r.body, { status: r.status, headers: r.headers });
   };
 
   // ---- the upstream round for one cache key (runs once however many requests wait on it) ---------
@@ -281,12 +299,17 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
   const app = new Hono<AppEnv>();
   const bootId = randomBytes(4).toString('hex');
   let requestCounter = 0;
+  const nextRequestId = () => `${bootId}-${(++requestCounter).toString(36)}`;
+  const logRequest = (id: string, method: string, route: string, status: number, started: number, cacheStatus: string | undefined) => {
+    metrics.request(route, status);
+    // `cache` is left out of the line when undefined (no cache involved).
+    log.info('request', { id, method, route, status, ms: Math.round((performance.now() - started) * 100) / 100, cache: cacheStatus });
+  };
 
   // One JSON line per request; the request id also goes out as X-Request-Id (set by each response builder).
   app.use(async (c, next) => {
     const started = performance.now();
-    const rid = `${bootId}-${(++requestCounter).toString(36)}`;
-    c.set('rid', rid);
+    c.set('rid', nextRequestId());
     c.set('route', 'other');
     metrics.inFlight++;
     try {
@@ -294,13 +317,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     } finally {
       metrics.inFlight--;
     }
-    const route = c.get('route');
-    const status = c.res.status;
-    metrics.request(route, status);
-    log.info('request', {
-      id: rid, method: c.req.method, route, status, ms: Math.round((performance.now() - started) * 100) / 100,
-      ...(c.get('cache') ? { cache: c.get('cache') } : {}),
-    });
+    logRequest(c.get('rid'), c.req.method, c.get('route'), c.res.status, started, c.get('cache'));
   });
 
   app.get('/instagram_oembed', (c) => {
@@ -415,9 +432,49 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     return errorResponse('internal_error', { ...(corsFor(header(c, 'origin')) ?? NO_CORS), 'x-request-id': c.get('rid') });
   });
 
+  /**
+   * The Node fast lane: a fresh cache hit answered straight from memory with the same bytes and
+   * headers the route above would send, skipping the Request/Response objects and the framework.
+   * Anything else (misses, errors, other routes, refused origins) returns false and goes through Hono.
+   */
+  const serveNodeHit = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const method = req.method;
+    if (method !== 'GET' && method !== 'HEAD') return false;
+    const target = req.url ?? '';
+    if (!target.startsWith(OEMBED_PATH) || (target.length > OEMBED_PATH.length && target.charCodeAt(OEMBED_PATH.length) !== 63 /* ? */)) return false;
+    const started = performance.now();
+    const cors = corsFor(req.headers.origin);
+    if (cors === null) return false;
+    const parsed = parse(target.length > OEMBED_PATH.length ? target.slice(OEMBED_PATH.length + 1) : '');
+    if ('code' in parsed) return false;
+    const entry = cache.get(parsed.key);
+    const t = now();
+    if (entry?.kind !== 'ok' || t >= entry.freshUntil) return false;
+    const rid = nextRequestId();
+    const r = entryResponse(entry, parsed.query.omitscript, cors, 'HIT', t, rid, req.headers['accept-encoding'], req.headers['if-none-match']);
+    res.writeHead(r.status, r.headers);
+    res.end(method === 'HEAD' ? undefined : r.body ?? undefined);
+    metrics.cacheEvent('hit');
+    logRequest(rid, method, 'oembed', r.status, started, 'HIT');
+    return true;
+  };
+
   return Object.assign(app, {
+    [NODE_HIT]: serveNodeHit,
     close() {
       cache.clear();
     },
   });
+}
+
+/**
+ * A node:http request listener for the proxy: cache hits take the fast lane, everything else goes
+ * through Hono via @hono/node-server. `node dist/proxy/server.js` serves with this.
+ */
+export function createNodeListener(proxy: ProxyApp): (req: IncomingMessage, res: ServerResponse) => void {
+  const viaHono = getRequestListener(proxy.fetch);
+  const fast = proxy[NODE_HIT];
+  return (req, res) => {
+    if (!fast(req, res)) void viaHono(req, res);
+  };
 }

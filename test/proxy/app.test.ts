@@ -180,6 +180,21 @@ describe('representations', () => {
     assert.equal(res.headers.age, '0');
   });
 
+  test('a hit through Hono (embedding) and through the Node fast lane send the same bytes and headers', async () => {
+    await h.get(oembedPath(POST, '&hidecaption=1'));
+    const headers = { 'accept-encoding': 'gzip', origin: 'https://site.example' };
+    const fast = await h.get(oembedPath(POST, '&hidecaption=1'), headers);
+    const viaHono = await h.proxy.request(oembedPath(POST, '&hidecaption=1'), { headers });
+    const honoHeaders = Object.fromEntries(viaHono.headers);
+    const strip = (o: Record<string, unknown>) => {
+      const { 'x-request-id': _id, date: _date, connection: _c, 'keep-alive': _k, ...rest } = o;
+      return rest;
+    };
+    assert.equal(viaHono.status, 200);
+    assert.deepEqual(strip(honoHeaders), strip(fast.headers));
+    assert.deepEqual(Buffer.from(await viaHono.arrayBuffer()), fast.body);
+  });
+
   test('HEAD answers like GET without a body', async () => {
     const get = await h.get(oembedPath(POST));
     const head = await h.get(oembedPath(POST), {}, 'HEAD');
