@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Local container check: build the image, run it, probe it over HTTP, stop it, and prove a clean SIGTERM exit.
+# Not part of `npm test` (CI has no container engine). Needs podman (or docker: ENGINE=docker) and curl.
+#
+#   scripts/container-check.sh              build + run + probe + stop
+#   MAKE_BASE=1 scripts/container-check.sh  first build a stand-in node:20-bookworm-slim base offline (root,
+#                                           debootstrap, Debian mirror; copies this machine's Node 20 + npm)
+#
+# Env: ENGINE (podman), ENGINE_FLAGS (global engine flags), LIMITS (ulimit flags; empty = engine defaults),
+#      IMAGE (localhost/ig-embed:check), HOST_PORT (18787), NODE_IMAGE (node:20-bookworm-slim),
+#      FROM_HEAD=1 to build the committed HEAD (git archive) instead of the work tree,
+#      KEEP_IMAGE=0 to remove the built image afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$PWD
+
+ENGINE=${ENGINE:-podman}
+IMAGE=${IMAGE:-localhost/ig-embed:check}
+HOST_PORT=${HOST_PORT:-18787}
+NODE_IMAGE=${NODE_IMAGE:-node:20-bookworm-slim}
+NAME=ig-embed-check-$$
+BASE=http://127.0.0.1:$HOST_PORT
+
+# Global engine flags, if your host needs any (e.g. ENGINE_FLAGS="--storage-driver vfs"); word-split on purpose.
+read -r -a engine_flags <<<"${ENGINE_FLAGS:-}"
+# Explicit ulimits within the host's hard limits: on hosts whose hard nofile/nproc limits are below the
+# engine's defaults (here 20000), runc fails with "error setting rlimit type 7 (6): operation not permitted".
+read -r -a limits <<<"${LIMITS---ulimit nofile=1024:20000 --ulimit nproc=1024:1024}"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+pass() { echo "ok   $*"; }
+ctr() { "$ENGINE" "${engine_flags[@]}" "$@"; }
+
+# ---- optional: a stand-in for the official base image, for machines without registry access ----
+make_base() {
+  [ "$(id -u)" = 0 ] || fail "MAKE_BASE needs root (debootstrap, chroot)"
+  local node_bin npm_dir work rootfs
+  node_bin=$(readlink -f "$(command -v node)")
+  [[ "$("$node_bin" -v)" == v20.* ]] || fail "MAKE_BASE copies this machine's node, which must be v20 (found $("$node_bin" -v))"
+  npm_dir=$(dirname "$(dirname "$node_bin")")/lib/node_modules/npm
+  [ -f "$npm_dir/bin/npm-cli.js" ] || fail "npm not found at $npm_dir"
+  work=$(mktemp -d /var/tmp/node-base.XXXXXX)
+  rootfs=$work/rootfs
+  echo "---- making a stand-in $NODE_IMAGE in $work (debootstrap bookworm minbase + host node $("$node_bin" -v))"
+  debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >"$work/debootstrap.log"
+  # Same layout as the official image: node and npm under /usr/local, user node 1000:1000.
+  install -m 0755 "$node_bin" "$rootfs/usr/local/bin/node"
+  mkdir -p "$rootfs/usr/local/lib/node_modules"
+  cp -a "$npm_dir" "$rootfs/usr/local/lib/node_modules/npm"
+  ln -s ../lib/node_modules/npm/bin/npm-cli.js "$rootfs/usr/local/bin/npm"
+  ln -s ../lib/node_modules/npm/bin/npx-cli.js "$rootfs/usr/local/bin/npx"
+  chroot "$rootfs" groupadd --gid 1000 node
+  chroot "$rootfs" useradd --uid 1000 --gid node --shell /bin/bash --create-home node
+  # The official entrypoint: prefix `node` when the command is a flag or not an executable, then exec.
+  cat >"$rootfs/usr/local/bin/docker-entrypoint.sh" <<'EOF'
+#!/bin/sh
+set -e
+if [ "${1#-}" != "${1}" ] || [ -z "$(command -v "${1}")" ] || { [ -f "${1}" ] && ! [ -x "${1}" ]; }; then
+  set -- node "$@"
+fi
+exec "$@"
+EOF
+  chmod 0755 "$rootfs/usr/local/bin/docker-entrypoint.sh"
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/log/*.log
+  tar -C "$rootfs" -c . | ctr import \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change "ENV NODE_VERSION=$("$node_bin" -v | tr -d v)" \
+    --change 'ENTRYPOINT ["docker-entrypoint.sh"]' \
+    --change 'CMD ["node"]' \
+    - "localhost/$NODE_IMAGE" >/dev/null
+  # Tag it under the name the unmodified Containerfile asks for, so the build resolves it without a registry.
+  ctr tag "localhost/$NODE_IMAGE" "docker.io/library/$NODE_IMAGE"
+  rm -rf "$work"
+}
+
+# ---- preflight ----
+cmp -s .containerignore .dockerignore || fail ".dockerignore must be an identical copy of .containerignore"
+if [ "${MAKE_BASE:-0}" = 1 ]; then make_base; fi
+
+# ---- build ----
+context=$REPO
+cleanup() {
+  ctr rm -f "$NAME" >/dev/null 2>&1 || true
+  [ "${KEEP_IMAGE:-1}" = 1 ] || ctr rmi -f "$IMAGE" >/dev/null 2>&1 || true
+  [ "$context" = "$REPO" ] || rm -rf "$context"
+}
+trap cleanup EXIT
+if [ "${FROM_HEAD:-0}" = 1 ]; then
+  # Uncommitted work in a shared tree must not break or leak into the image; the container files come
+  # from the work tree so they can be checked before they are committed.
+  context=$(mktemp -d /tmp/ig-embed-context.XXXXXX)
+  git archive HEAD | tar -x -C "$context"
+  cp Containerfile .containerignore .dockerignore "$context/"
+fi
+echo "---- building $IMAGE from $NODE_IMAGE (context: $context @ $(git rev-parse --short HEAD))"
+start=$(date +%s)
+# --network host: npm ci reaches the registry directly. Podman: --format docker, or OCI format drops HEALTHCHECK.
+build_flags=(--network host "${limits[@]}")
+[ "$ENGINE" = podman ] && build_flags+=(--format docker)
+# Behind a TLS-intercepting egress proxy, hand its CA bundle to npm ci as a build secret.
+[ -n "${NODE_EXTRA_CA_CERTS:-}" ] && build_flags+=(--secret "id=ca,src=$NODE_EXTRA_CA_CERTS")
+ctr build "${build_flags[@]}" \
+  --build-arg "NODE_IMAGE=$NODE_IMAGE" \
+  --build-arg "REVISION=$(git rev-parse HEAD 2>/dev/null || true)" \
+  --build-arg "CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+  -f "$context/Containerfile" -t "$IMAGE" "$context" >/tmp/container-check-build.log 2>&1 \
+  || { tail -40 /tmp/container-check-build.log; fail "build (full log: /tmp/container-check-build.log)"; }
+pass "build in $(( $(date +%s) - start )) s"
+ctr images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -F "${IMAGE#localhost/}" | sed 's/^/     image: /'
+
+# ---- image contents ----
+[ "$(ctr image inspect --format '{{.Config.User}}' "$IMAGE")" = node ] || fail "image user is not node"
+pass "runs as user node"
+once=(run --rm --no-healthcheck "${limits[@]}")
+contents=$(ctr "${once[@]}" --entrypoint /bin/ls "$IMAGE" -A /app | tr '\n' ' ')
+[ "$contents" = "dist node_modules package.json " ] || fail "/app holds: $contents"
+pass "/app holds only: $contents"
+ctr "${once[@]}" --entrypoint /bin/sh "$IMAGE" -c '! test -e node_modules/typescript && ! test -e node_modules/vite' \
+  || fail "dev dependencies shipped"
+pass "no dev dependencies (typescript, vite) in node_modules"
+
+# ---- run + probe ----
+# Run it hardened the way the README recommends, so those flags are proven too.
+ctr run -d --name "$NAME" "${limits[@]}" --read-only --cap-drop ALL --security-opt no-new-privileges --memory 160m \
+  -p "127.0.0.1:$HOST_PORT:8787" -e UPSTREAM=fixtures -e DEMO=1 "$IMAGE" >/dev/null 2>/tmp/container-check-run.err \
+  || { cat /tmp/container-check-run.err; fail "run"; }
+# (Podman on a host without systemd reports that it cannot schedule the health timer; harmless, so not shown.)
+for _ in $(seq 1 100); do
+  curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null && break
+  [ "$(ctr inspect --format '{{.State.Running}}' "$NAME")" = true ] || { ctr logs "$NAME"; fail "container exited at boot"; }
+  sleep 0.1
+done
+
+probe() { # probe <path> <expected status> → prints status, bytes, content-type, X-Cache
+  local out; out=$(curl -sS -o /dev/null -w '%{http_code} %{size_download} %{content_type} ' -D /tmp/container-check-headers "$BASE$1")
+  out+=$(grep -i '^x-cache:' /tmp/container-check-headers | tr -d '\r' | sed 's/^[^:]*: */X-Cache=/' || true)
+  [ "${out%% *}" = "$2" ] || fail "GET $1 → $out (wanted $2)"
+  pass "GET $1 → $out"
+}
+probe /healthz 200
+post='/instagram_oembed?url=https://www.instagram.com/p/fA9uwTtkSN/'
+probe "$post" 200
+probe "$post" 200
+curl -fsS "$BASE$post" | grep -q 'blockquote class=\\"instagram-media' || fail "oEmbed html has no blockquote.instagram-media"
+pass "oEmbed html is a blockquote.instagram-media"
+probe /ig-embed.js 200
+probe / 200
+probe '/instagram_oembed?url=https://evil.example/p/x/' 400
+if [ "$ENGINE" = podman ]; then
+  ctr healthcheck run "$NAME" >/dev/null || fail "HEALTHCHECK command failed"
+  pass "HEALTHCHECK (node fetch /healthz) passes"
+fi
+
+echo "     memory: $(ctr stats --no-stream --format '{{.MemUsage}}' "$NAME" 2>/dev/null || echo n/a)"
+
+# ---- graceful stop: an in-flight slow request must finish, then node exits 0 well before the kill timeout ----
+curl -sS -o /dev/null -w '%{http_code}' "$BASE/instagram_oembed?url=https://www.instagram.com/p/SlowPost/" \
+  >/tmp/container-check-slow 2>&1 &
+slow=$!
+sleep 0.5 # let the slow request reach the server before the signal
+start=$(date +%s%N)
+ctr stop -t 10 "$NAME" >/dev/null 2>&1 || fail "stop"
+stop_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+wait "$slow" || true
+code=$(ctr inspect --format '{{.State.ExitCode}}' "$NAME")
+[ "$code" = 0 ] || { ctr logs "$NAME" | tail -20; fail "exit code $code after SIGTERM (137 = killed after the timeout)"; }
+[ "$stop_ms" -lt 9000 ] || fail "stop took ${stop_ms} ms: SIGTERM was not handled"
+pass "SIGTERM → exit 0 in ${stop_ms} ms; in-flight SlowPost request got $(cat /tmp/container-check-slow)"
+echo "---- last log lines"
+ctr logs "$NAME" | tail -4
+echo "container check: all passed"
