@@ -54,6 +54,10 @@ if (config.allowedOrigins === null) {
 }
 
 const server = createServer(createNodeListener(proxy));
+// The API is GET-only with small requests: a client gets 10 s to send its headers and 15 s for the
+// whole request, so slow-sending connections cannot pile up (Node's defaults are 60 s and 300 s).
+server.headersTimeout = 10_000;
+server.requestTimeout = 15_000;
 server.listen(config.port, config.host, () => {
   const info = server.address() as AddressInfo;
   const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
