@@ -88,6 +88,10 @@ describe('deletion propagation and negative caching', () => {
     const calls = h.calls;
     assert.equal((await h.get(oembedPath(POST, '&maxwidth=400'))).status, 404);
     assert.equal(h.calls, calls);
+    // Once the negative entry expires, a failing upstream still finds nothing stale to fall back on.
+    h.clock.advance(600_001);
+    assert.equal((await h.get(oembedPath(POST, '&maxwidth=400'))).status, 503);
+    assert.equal(h.calls, calls + 1);
   });
 
   test('not_embeddable is cached for CACHE_NEGATIVE_SECONDS, then asked again', async () => {
