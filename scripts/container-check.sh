@@ -109,19 +109,24 @@ pass "build in $(( $(date +%s) - start )) s"
 ctr images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -F "${IMAGE#localhost/}" | sed 's/^/     image: /'
 
 # ---- image contents ----
-[ "$(ctr image inspect --format '{{.Config.User}}' "$IMAGE")" = node ] || fail "image user is not node"
-pass "runs as user node"
 once=(run --rm --no-healthcheck "${limits[@]}")
+user=$(ctr "${once[@]}" --entrypoint /usr/bin/id "$IMAGE" -un)
+[ "$user" = node ] || fail "image runs as $user, not node"
+pass "runs as user node ($(ctr image inspect --format '{{.Config.User}}' "$IMAGE"))"
 contents=$(ctr "${once[@]}" --entrypoint /bin/ls "$IMAGE" -A /app | tr '\n' ' ')
 [ "$contents" = "dist node_modules package.json " ] || fail "/app holds: $contents"
 pass "/app holds only: $contents"
+if ctr image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$IMAGE" | grep -qiE '^[^=]*(TOKEN|SECRET)'; then
+  fail "a token or secret variable is baked into the image's environment"
+fi
+pass "no token or secret in the image's environment"
 ctr "${once[@]}" --entrypoint /bin/sh "$IMAGE" -c '! test -e node_modules/typescript && ! test -e node_modules/vite' \
   || fail "dev dependencies shipped"
 pass "no dev dependencies (typescript, vite) in node_modules"
 
 # ---- run + probe ----
 # Run it hardened the way the README recommends, so those flags are proven too.
-ctr run -d --name "$NAME" "${limits[@]}" --read-only --cap-drop ALL --security-opt no-new-privileges --memory 160m \
+ctr run -d --name "$NAME" "${limits[@]}" --read-only --cap-drop ALL --security-opt no-new-privileges --memory 192m \
   -p "127.0.0.1:$HOST_PORT:8787" -e UPSTREAM=fixtures -e DEMO=1 "$IMAGE" >/dev/null 2>/tmp/container-check-run.err \
   || { cat /tmp/container-check-run.err; fail "run"; }
 # (Podman on a host without systemd reports that it cannot schedule the health timer; harmless, so not shown.)
