@@ -136,6 +136,10 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
+# The entrypoint must exec node, not keep a shell or npm as PID 1 that would swallow SIGTERM.
+[ "$(ctr exec "$NAME" cat /proc/1/comm)" = node ] || fail "PID 1 is $(ctr exec "$NAME" cat /proc/1/comm), not node"
+pass "PID 1 is node"
+
 probe() { # probe <path> <expected status> → prints status, bytes, content-type, X-Cache
   local out; out=$(curl -sS -o /dev/null -w '%{http_code} %{size_download} %{content_type} ' -D /tmp/container-check-headers "$BASE$1")
   out+=$(grep -i '^x-cache:' /tmp/container-check-headers | tr -d '\r' | sed 's/^[^:]*: */X-Cache=/' || true)
