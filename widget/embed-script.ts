@@ -4,7 +4,7 @@ import { scriptUrl } from './sanitize.js';
 
 declare global {
   interface Window {
-    instgrm?: { Embeds: { process(): void } };
+    instgrm?: { Embeds?: { process?(): void } };
     __igEmbedLoaded?: (info: { frameId?: string }) => unknown;
   }
 }
@@ -18,41 +18,84 @@ export interface EmbedSink {
 }
 
 const INSTAGRAM_ORIGIN = 'https://www.instagram.com';
+// On window under a registry symbol, so that every copy of this module on the page (the npm build next
+// to the classic script, two classic scripts on a CMS page) shares one load per embed.js URL.
+const LOADS = Symbol.for('ig-embed.loader');
+// How long to wait for an embed.js tag someone else inserted, when it may have finished before we looked.
+const ADOPT_WAIT_MS = 10000;
 const sinks = new Set<EmbedSink>();
-let script: Promise<void> | undefined;
-let processQueued = false;
+let processing: Promise<void> | undefined;
 let hooked = false;
 
-/** Resolves when `window.instgrm` is usable; rejects if the script cannot load (ad blocker, CSP). */
+/**
+ * Resolves when embed.js has run, or at once if `window.instgrm` exists; rejects if the script cannot
+ * load (ad blocker, CSP). Page-wide: one `<script>` per URL, reusing one already in the document.
+ * Resolving does not promise a usable `window.instgrm` (embed.js may have changed): callers bound the wait.
+ */
 export function loadEmbedScript(src: string): Promise<void> {
-  script ??= window.instgrm
-    ? Promise.resolve()
-    : new Promise((resolve, reject) => {
-        const tag = document.createElement('script');
-        tag.async = true;
-        tag.src = scriptUrl(src);
-        tag.onload = () => resolve();
-        tag.onerror = reject;
-        document.head.append(tag);
-      });
-  return script;
+  const loads = ((window as unknown as Record<symbol, Map<string, Promise<void>>>)[LOADS] ??= new Map());
+  const href = new URL(src, document.baseURI).href;
+  let load = loads.get(href);
+  if (!load) {
+    const existing = Array.from(document.scripts).find((tag) => tag.src === href);
+    load = window.instgrm ? Promise.resolve() : existing ? adopt(existing) : inject(src);
+    loads.set(href, load);
+  }
+  return load;
+}
+
+function inject(src: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const tag = document.createElement('script');
+    tag.async = true;
+    tag.src = scriptUrl(src);
+    tag.onload = () => resolve();
+    tag.onerror = reject;
+    document.head.append(tag);
+  });
+}
+
+/**
+ * Waits for a tag the page (or Meta's paste-in embed code) inserted. It may already have loaded or
+ * failed, and then fires nothing more: a finished fetch shows in Resource Timing; otherwise the wait is
+ * bounded, and the elements' own deadline decides what an absent `window.instgrm` means.
+ */
+function adopt(tag: HTMLScriptElement): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tag.addEventListener('load', () => resolve());
+    tag.addEventListener('error', reject);
+    const done = performance.getEntriesByName(tag.src, 'resource').length > 0;
+    setTimeout(resolve, done ? 0 : ADOPT_WAIT_MS);
+  });
 }
 
 /**
  * Asks embed.js to scan for new blockquotes: at most once per animation frame however many ask, and,
  * while other posts' data is still on its way (up to 200 ms), after it has landed, so that posts whose
- * data arrives together share one scan.
+ * data arrives together share one scan. Resolves once that scan was attempted (a page in a background
+ * tab runs no animation frames, so callers time from here, not from asking).
  */
-export function queueProcess(): void {
-  if (processQueued) return;
-  processQueued = true;
-  const since = performance.now();
-  const frame = (now: number) => {
-    if (fetchesInFlight() && now - since < 200) return void requestAnimationFrame(frame);
-    processQueued = false;
-    window.instgrm?.Embeds.process();
-  };
-  requestAnimationFrame(frame);
+export function queueProcess(): Promise<void> {
+  processing ??= new Promise((resolve) => {
+    const since = performance.now();
+    const frame = (now: number) => {
+      if (fetchesInFlight() && now - since < 200) return void requestAnimationFrame(frame);
+      processing = undefined;
+      resolve();
+      try {
+        window.instgrm?.Embeds?.process?.();
+      } catch {
+        // A changed or broken embed.js: the waiting elements fall back when their deadline passes.
+      }
+    };
+    requestAnimationFrame(frame);
+  });
+  return processing;
+}
+
+/** Whether the page has a usable embed.js API (it may load and still not define one). */
+export function embedApiPresent(): boolean {
+  return typeof window.instgrm?.Embeds?.process === 'function';
 }
 
 function find(source: MessageEventSource | null, frameId?: string): EmbedSink | undefined {

@@ -3,7 +3,7 @@
 // lit-html would add 3 KB gzip to a classic script whose budget is 9 KB (measured: 9.9 KB with LitElement).
 import { ReactiveElement, css, type PropertyValues } from '@lit/reactive-element';
 import { isInstagramHttpsUrl } from '../proxy/embed-allowlist.js';
-import { loadEmbedScript, queueProcess, watchEmbed } from './embed-script.js';
+import { embedApiPresent, loadEmbedScript, queueProcess, watchEmbed } from './embed-script.js';
 import { oembedHref, requestOembed, type FallbackReason, type OembedData } from './oembed-request.js';
 import { parsePostUrl } from './post-url.js';
 import { sanitizeEmbed } from './sanitize.js';
@@ -244,6 +244,7 @@ a{color:var(--ig-embed-link-color,#00376b)}a:focus-visible{outline:2px solid var
     this.append(wrapper);
 
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let deadline: ReturnType<typeof setTimeout> | undefined;
     const frame = () => wrapper.querySelector<HTMLIFrameElement>('iframe.instagram-media');
     const mounted = () => {
       if (this._run !== run || this._state !== 'loading') return;
@@ -256,6 +257,7 @@ a{color:var(--ig-embed-link-color,#00376b)}a:focus-visible{outline:2px solid var
     const observer = new MutationObserver(() => {
       const iframe = frame();
       if (iframe && timer === undefined) {
+        clearTimeout(deadline);
         timer = setTimeout(() => this._fallback(run, 'timeout'), this._timeout());
         // Until it mounts, the iframe lies over the blockquote instead of pushing it down (a layout
         // shift inside the box); once embed.js removes the blockquote it takes the same place in flow.
@@ -284,13 +286,23 @@ a{color:var(--ig-embed-link-color,#00376b)}a:focus-visible{outline:2px solid var
       observer.disconnect();
       unwatch();
       clearTimeout(timer);
+      clearTimeout(deadline);
     };
     signal.addEventListener('settled', stop);
     signal.addEventListener('abort', () => {
       stop();
       wrapper.remove();
     });
-    loadEmbedScript(IgEmbedElement.scriptSrc).then(queueProcess, () => this._fallback(run, 'script_blocked'));
+    loadEmbedScript(IgEmbedElement.scriptSrc).then(
+      async () => {
+        await queueProcess();
+        // embed.js ran and was asked to scan, yet may never insert our iframe (a changed or broken
+        // embed.js): the same `timeout` bounds the wait for the iframe as for its mount.
+        if (this._run !== run || this._state !== 'loading' || frame()) return;
+        deadline = setTimeout(() => this._fallback(run, embedApiPresent() ? 'timeout' : 'script_blocked'), this._timeout());
+      },
+      () => this._fallback(run, 'script_blocked'),
+    );
   }
 
   private _fallback(run: AbortController, reason: FallbackReason): void {

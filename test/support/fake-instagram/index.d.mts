@@ -9,3 +9,14 @@ export function routeInstagram(
   context: BrowserContext,
   options?: { heights?: Record<string, number> },
 ): Promise<FakeInstagramStats>;
+export const FAKE_EMBED_JS_VARIANTS: Record<'noop' | 'throws' | 'empty', string>;
+export const INSTAGRAM_URL: RegExp;
+export function answerInstagram(
+  href: string,
+  stats: FakeInstagramStats,
+  options?: { heights?: Record<string, number> },
+): Promise<{ status: number; contentType: string; body: string } | null>;
+export function interceptInstagram(
+  page: import('puppeteer-core').Page,
+  options?: { heights?: Record<string, number> },
+): Promise<FakeInstagramStats>;

@@ -13,6 +13,9 @@
  * Behaviour is chosen by URL, so one route serves every test page without shared state:
  *   embed.js?delay=MS          answer the script after MS milliseconds
  *   /blocked/embed.js          abort the request (what an ad blocker or CSP does)
+ *   /noop/embed.js             defines window.instgrm whose process() inserts nothing (a changed embed.js)
+ *   /throws/embed.js           defines window.instgrm whose process() throws
+ *   /empty/embed.js            loads fine but defines nothing
  *   shortcode containing Never  the iframe sends MEASURE but never MOUNTED
  *   shortcode containing Late   MOUNTED arrives after 600 ms instead of 30 ms
  * Page-side counters: window.__fakeInstgrm = { scriptLoads, processCalls }.
@@ -94,6 +97,27 @@ export const FAKE_EMBED_JS = `(() => {
 })();
 `;
 
+/** The broken variants of embed.js, by first path segment (see the header). */
+export const FAKE_EMBED_JS_VARIANTS = {
+  noop: `(() => {
+  const fake = (window.__fakeInstgrm ||= { scriptLoads: 0, processCalls: 0 });
+  fake.scriptLoads++;
+  window.instgrm = { Embeds: { process() { fake.processCalls++; } } };
+})();
+`,
+  throws: `(() => {
+  const fake = (window.__fakeInstgrm ||= { scriptLoads: 0, processCalls: 0 });
+  fake.scriptLoads++;
+  window.instgrm = { Embeds: { process() { fake.processCalls++; throw new Error('embed.js changed'); } } };
+})();
+`,
+  empty: `(() => {
+  const fake = (window.__fakeInstgrm ||= { scriptLoads: 0, processCalls: 0 });
+  fake.scriptLoads++;
+})();
+`,
+};
+
 /** The fake embed iframe page for one post. */
 export function embedPage(shortcode, heights = {}) {
   const height = heights[shortcode] ?? heightFor(shortcode);
@@ -111,6 +135,38 @@ export function embedPage(shortcode, heights = {}) {
 }
 
 /**
+ * The fake's answer to one request for an Instagram or Instagram-CDN URL, for any router (Playwright
+ * routes, Puppeteer request interception). `null` means: fail the request as an ad blocker would.
+ * @param {string} href
+ * @param {FakeInstagramStats} stats counters to update
+ * @param {{ heights?: Record<string, number> }} [options]
+ * @returns {Promise<{ status: number, contentType: string, body: string } | null>}
+ */
+export async function answerInstagram(href, stats, options = {}) {
+  const url = new URL(href);
+  const notFound = { status: 404, contentType: 'text/plain', body: 'not found' };
+  if (url.hostname !== 'www.instagram.com') return notFound;
+  if (url.pathname.endsWith('/embed.js')) {
+    stats.scriptRequests++;
+    const variant = url.pathname.split('/')[1];
+    if (variant === 'blocked') return null;
+    const delay = Number(url.searchParams.get('delay') ?? 0);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    const body = Object.hasOwn(FAKE_EMBED_JS_VARIANTS, variant) ? FAKE_EMBED_JS_VARIANTS[variant] : FAKE_EMBED_JS;
+    return { status: 200, contentType: 'text/javascript', body };
+  }
+  const frame = /^\/(?:p|reel|tv)\/([A-Za-z0-9_-]+)\/embed\/(?:captioned\/)?$/.exec(url.pathname);
+  if (frame?.[1]) {
+    stats.frameRequests.push(frame[1]);
+    return { status: 200, contentType: 'text/html', body: embedPage(frame[1], options.heights) };
+  }
+  return notFound;
+}
+
+/** The hosts the fake answers for: Instagram itself, and a 404 for the CDN hosts thumbnails live on. */
+export const INSTAGRAM_URL = /^https:\/\/(www\.instagram\.com|[^/]*(cdninstagram\.com|fbcdn\.net))\//;
+
+/**
  * Serve the fake at https://www.instagram.com (and a 404 for the CDN hosts thumbnails live on) in a
  * Playwright BrowserContext. Returns counters readable from Node.
  * @param {import('playwright').BrowserContext} context
@@ -118,24 +174,27 @@ export function embedPage(shortcode, heights = {}) {
  */
 export async function routeInstagram(context, options = {}) {
   const stats = { scriptRequests: 0, frameRequests: [] };
-  await context.route('https://www.instagram.com/**', async (route) => {
-    const url = new URL(route.request().url());
-    if (url.pathname.endsWith('/embed.js')) {
-      stats.scriptRequests++;
-      if (url.pathname.startsWith('/blocked/')) return route.abort('blockedbyclient');
-      const delay = Number(url.searchParams.get('delay') ?? 0);
-      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-      return route.fulfill({ status: 200, contentType: 'text/javascript', body: FAKE_EMBED_JS });
-    }
-    const frame = /^\/(?:p|reel|tv)\/([A-Za-z0-9_-]+)\/embed\/(?:captioned\/)?$/.exec(url.pathname);
-    if (frame?.[1]) {
-      stats.frameRequests.push(frame[1]);
-      return route.fulfill({ status: 200, contentType: 'text/html', body: embedPage(frame[1], options.heights) });
-    }
-    return route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' });
+  await context.route(INSTAGRAM_URL, async (route) => {
+    const answer = await answerInstagram(route.request().url(), stats, options);
+    return answer ? route.fulfill(answer) : route.abort('blockedbyclient');
   });
-  await context.route(/^https:\/\/[^/]*(cdninstagram\.com|fbcdn\.net)\//, (route) =>
-    route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' }),
-  );
+  return stats;
+}
+
+/**
+ * The same fake for a Puppeteer page (Firefox over WebDriver BiDi, which has no Playwright routing
+ * here): intercepts Instagram's URLs, lets every other request through.
+ * @param {import('puppeteer-core').Page} page
+ * @param {{ heights?: Record<string, number> }} [options]
+ */
+export async function interceptInstagram(page, options = {}) {
+  const stats = { scriptRequests: 0, frameRequests: [] };
+  await page.setRequestInterception(true);
+  page.on('request', async (request) => {
+    if (!INSTAGRAM_URL.test(request.url())) return void request.continue();
+    const answer = await answerInstagram(request.url(), stats, options);
+    if (!answer) return void request.abort('blockedbyclient');
+    request.respond({ status: answer.status, contentType: answer.contentType, body: answer.body });
+  });
   return stats;
 }
