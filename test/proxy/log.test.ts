@@ -67,6 +67,12 @@ describe('createLogger', () => {
     assert.equal(JSON.parse(lines[1]!).msg, 'nothing secret here');
   });
 
+  test('plain-value fields (the request line) keep null and booleans, drop undefined, and are redacted', () => {
+    const { lines, log } = capture(['1|flatSECRET']);
+    log.info('request', { id: 'a-1', status: 200, ok: true, none: null, cache: undefined, who: 'flatSECRET' });
+    assert.deepEqual({ ...JSON.parse(lines[0]!), t: 0 }, { t: 0, level: 'info', msg: 'request', id: 'a-1', status: 200, ok: true, none: null, who: REDACTED });
+  });
+
   test('never throws on bigint or circular fields', () => {
     const { lines, log } = capture([]);
     const cyclic: Record<string, unknown> = { name: 'loop' };
