@@ -78,6 +78,7 @@ cmp -s .containerignore .dockerignore || fail ".dockerignore must be an identica
 if [ "${MAKE_BASE:-0}" = 1 ]; then make_base; fi
 
 # ---- build ----
+revision=$(git rev-parse HEAD)
 context=$REPO
 cleanup() {
   ctr rm -f "$NAME" >/dev/null 2>&1 || true
@@ -89,10 +90,11 @@ if [ "${FROM_HEAD:-0}" = 1 ]; then
   # Uncommitted work in a shared tree must not break or leak into the image; the container files come
   # from the work tree so they can be checked before they are committed.
   context=$(mktemp -d /tmp/ig-embed-context.XXXXXX)
-  git archive HEAD | tar -x -C "$context"
+  git archive "$revision" | tar -x -C "$context"
   cp Containerfile .containerignore .dockerignore "$context/"
 fi
-echo "---- building $IMAGE from $NODE_IMAGE (context: $context @ $(git rev-parse --short HEAD))"
+echo "---- building $IMAGE from $NODE_IMAGE (context: $context @ ${revision:0:7})"
+previous=$(ctr image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
 start=$(date +%s)
 # --network host: npm ci reaches the registry directly. Podman: --format docker, or OCI format drops HEALTHCHECK.
 build_flags=(--network host "${limits[@]}")
@@ -101,11 +103,18 @@ build_flags=(--network host "${limits[@]}")
 [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && build_flags+=(--secret "id=ca,src=$NODE_EXTRA_CA_CERTS")
 ctr build "${build_flags[@]}" \
   --build-arg "NODE_IMAGE=$NODE_IMAGE" \
-  --build-arg "REVISION=$(git rev-parse HEAD 2>/dev/null || true)" \
-  --build-arg "CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+  --label "org.opencontainers.image.version=$(node -p 'require("./package.json").version')" \
+  --label "org.opencontainers.image.revision=$revision" \
+  --label "org.opencontainers.image.created=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
   -f "$context/Containerfile" -t "$IMAGE" "$context" >/tmp/container-check-build.log 2>&1 \
   || { tail -40 /tmp/container-check-build.log; fail "build (full log: /tmp/container-check-build.log)"; }
 pass "build in $(( $(date +%s) - start )) s"
+[ "$(ctr image inspect --format '{{index .Config.Labels "org.opencontainers.image.revision"}}' "$IMAGE")" = "$revision" ] \
+  || fail "image label org.opencontainers.image.revision is not $revision"
+# The re-tag leaves the previous image untagged; drop it (build-stage layers stay as cache: `podman image prune`).
+if [ -n "$previous" ] && [ "$previous" != "$(ctr image inspect --format '{{.Id}}' "$IMAGE")" ]; then
+  ctr rmi "$previous" >/dev/null 2>&1 || true
+fi
 ctr images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -F "${IMAGE#localhost/}" | sed 's/^/     image: /'
 
 # ---- image contents ----
