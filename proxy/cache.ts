@@ -87,6 +87,17 @@ export function pickRepresentation(variant: Variant, accepts: AcceptedEncodings)
   return variant.identity;
 }
 
+/**
+ * Turns the headers of a 200 into those of its 304: the validators and caching headers stay, the
+ * ones that describe a body go (RFC 9110 15.4.5).
+ */
+export function toNotModified(headers: Record<string, string>): Record<string, string> {
+  delete headers['content-type'];
+  delete headers['content-length'];
+  delete headers['content-encoding'];
+  return headers;
+}
+
 /** If-None-Match with weak comparison (RFC 9110 13.1.2): `*`, or any listed tag equal to ours ignoring W/. */
 export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
   if (!header) return false;

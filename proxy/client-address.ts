@@ -1,0 +1,40 @@
+// Who the client is, for the per-client miss limit: the socket address, or the X-Forwarded-For hop TRUST_PROXY names.
+import type { Context } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { header, type AppEnv } from './request.js';
+
+/** Longest address kept: an IPv6 address with a zone fits; anything longer is junk that would bloat the limiter. */
+const MAX_ADDRESS = 64;
+
+/**
+ * The `trustProxyHops`-th entry from the right of an X-Forwarded-For value: the address our
+ * outermost trusted proxy saw. Entries further left were written by the client and can be forged.
+ * With fewer entries than hops the request skipped an outer proxy, and the leftmost is the best we
+ * know. undefined when there is no usable entry.
+ */
+export function forwardedClient(forwardedFor: string | undefined, trustProxyHops: number): string | undefined {
+  if (!forwardedFor || trustProxyHops < 1) return undefined;
+  const hops = forwardedFor.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const hop = hops[Math.max(0, hops.length - trustProxyHops)];
+  return hop ? hop.slice(0, MAX_ADDRESS) : undefined;
+}
+
+/**
+ * The client address of a request: the forwarded hop when TRUST_PROXY is set and one is present,
+ * else the socket address on Node, else `fallback` (other runtimes), else 'unknown' (all such
+ * clients then share one bucket, which errs on the side of the quota).
+ */
+export function createClientAddress(options: {
+  trustProxyHops: number;
+  fallback?: ((c: Context) => string | undefined) | undefined;
+}): (c: Context<AppEnv>) => string {
+  const { trustProxyHops, fallback } = options;
+  return (c) => {
+    if (trustProxyHops > 0) {
+      const forwarded = forwardedClient(header(c, 'x-forwarded-for'), trustProxyHops);
+      if (forwarded) return forwarded;
+    }
+    if (c.env?.incoming) return getConnInfo(c).remote.address ?? 'unknown';
+    return fallback?.(c) ?? 'unknown';
+  };
+}

@@ -1,0 +1,101 @@
+// One upstream round for a cache key: budget → breaker → Graph API → sanitiser → cache entry, or the error to answer.
+import type { Breaker } from './breaker.js';
+import { buildNegativeEntry, buildPositiveEntry, type CacheEntry, type EmbedPayload } from './cache.js';
+import { ProxyError } from './errors.js';
+import type { GraphClient, GraphOutcome, UpstreamOembed } from './graph-client.js';
+import type { Logger } from './log.js';
+import type { ProxyMetrics } from './metrics.js';
+import type { OembedQuery } from './query.js';
+import type { UpstreamBudget } from './rate-limit.js';
+import { EMBED_SCRIPT_TAG, sanitizeEmbedHtml } from './sanitize-html.js';
+
+/** Retry-After for a transient failure while the breaker is still closed (it reports 0 then). */
+const TRANSIENT_RETRY_SECONDS = 5;
+
+/** The response fields of an upstream answer, with its html replaced by the sanitised one. */
+export function payloadOf(o: UpstreamOembed, html: string): EmbedPayload {
+  const p: EmbedPayload = {
+    version: o.version, type: o.type, provider_name: o.provider_name, provider_url: o.provider_url, width: o.width, html,
+  };
+  // Legacy fields exist only for apps on older terms; pass them through when Meta still sends them.
+  if (o.author_name !== undefined) p.author_name = o.author_name;
+  if (o.author_url !== undefined) p.author_url = o.author_url;
+  if (o.thumbnail_url !== undefined) p.thumbnail_url = o.thumbnail_url;
+  if (o.thumbnail_width !== undefined) p.thumbnail_width = o.thumbnail_width;
+  if (o.thumbnail_height !== undefined) p.thumbnail_height = o.thumbnail_height;
+  return p;
+}
+
+export interface UpstreamRoundDeps {
+  graph: Pick<GraphClient, 'fetchOembed'>;
+  breaker: Breaker;
+  budget: UpstreamBudget;
+  metrics: Pick<ProxyMetrics, 'rejected' | 'upstream'>;
+  log: Logger;
+  now: () => number;
+  freshMs: number;
+  staleMs: number;
+  negativeMs: number;
+}
+
+/**
+ * The loader the cache runs once per key however many requests wait on it. Resolves to the entry to
+ * store (positive, or negative for not_embeddable); rejects with the ProxyError to answer, marked
+ * `staleOk` when an old entry may be served instead.
+ */
+export function createUpstreamRound(deps: UpstreamRoundDeps): (query: OembedQuery) => Promise<CacheEntry> {
+  const { graph, breaker, budget, metrics, log, now } = deps;
+  return async (query) => {
+    // Budget before breaker: a half-open breaker lets exactly one probe through and waits for its
+    // report, so it must not hand out a probe that the budget then stops.
+    const budgetWait = budget.check();
+    if (budgetWait !== null) {
+      metrics.rejected.inc('budget_spent');
+      throw new ProxyError('upstream_unavailable', { retryAfterSeconds: budgetWait, staleOk: true });
+    }
+    const breakerWait = breaker.acquire();
+    if (breakerWait !== null) {
+      metrics.rejected.inc('breaker_open');
+      throw new ProxyError('upstream_unavailable', { retryAfterSeconds: breakerWait, staleOk: true });
+    }
+    budget.spend();
+    const started = performance.now();
+    let outcome: GraphOutcome = await graph.fetchOembed({
+      url: query.post.url, hidecaption: query.hidecaption, ...(query.maxwidth !== undefined ? { maxwidth: query.maxwidth } : {}),
+    });
+    let html: string | null = null;
+    if (outcome.kind === 'ok') {
+      html = sanitizeEmbedHtml(outcome.oembed.html, query.post.url);
+      if (html === null) {
+        log.warn('upstream html rejected by the sanitiser', { post: query.post.url });
+        // Unusable for us is unusable: it counts as a failure for the breaker and may be answered stale.
+        outcome = { kind: 'invalid' };
+      }
+    }
+    breaker.record(outcome);
+    metrics.upstream(outcome.kind, (performance.now() - started) / 1000);
+    const t = now();
+    switch (outcome.kind) {
+      case 'ok':
+        return buildPositiveEntry(payloadOf(outcome.oembed, html as string), {
+          post: query.post.url, now: t, freshMs: deps.freshMs, staleMs: deps.staleMs, scriptTag: EMBED_SCRIPT_TAG,
+        });
+      case 'not_embeddable':
+        return buildNegativeEntry({ post: query.post.url, now: t, ttlMs: deps.negativeMs });
+      case 'invalid_url':
+        throw new ProxyError('invalid_url');
+      case 'invalid_param':
+        throw new ProxyError('invalid_param');
+      case 'rate_limited':
+        throw new ProxyError('upstream_unavailable', { retryAfterSeconds: outcome.retryAfterSeconds, staleOk: true });
+      case 'transient':
+        throw new ProxyError('upstream_unavailable', { retryAfterSeconds: breaker.retryAfterSeconds || TRANSIENT_RETRY_SECONDS, staleOk: true });
+      case 'timeout':
+        throw new ProxyError('upstream_timeout', { staleOk: true });
+      case 'invalid':
+        throw new ProxyError('upstream_invalid', { staleOk: true });
+      case 'error':
+        throw new ProxyError('upstream_error');
+    }
+  };
+}

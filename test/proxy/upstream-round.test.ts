@@ -1,0 +1,109 @@
+// createUpstreamRound with a stub Graph client: the order budget → breaker → call, sanitising, and the entry or error each outcome yields.
+import { strict as assert } from 'node:assert';
+import { describe, test } from 'node:test';
+import { createBreaker } from '../../proxy/breaker.js';
+import { ProxyError } from '../../proxy/errors.js';
+import { createFakeGraph } from '../../proxy/fake-graph.js';
+import type { GraphOutcome, OembedRequest, UpstreamOembed } from '../../proxy/graph-client.js';
+import { createLogger } from '../../proxy/log.js';
+import { ProxyMetrics } from '../../proxy/metrics.js';
+import { canonicalisePostUrl } from '../../proxy/canonical-url.js';
+import { createUpstreamBudget } from '../../proxy/rate-limit.js';
+import { createUpstreamRound } from '../../proxy/upstream-round.js';
+
+const POST = canonicalisePostUrl('https://www.instagram.com/p/fA9uwTtkSN/')!;
+const QUERY = { post: POST, hidecaption: false, omitscript: false };
+const T0 = 1_000_000;
+
+/** Meta's 2026 answer for POST, as the fake Graph API records it. */
+async function recordedOembed(): Promise<UpstreamOembed> {
+  const res = await createFakeGraph().fetch(new Request(`https://graph.example/v25.0/instagram_oembed?url=${encodeURIComponent(POST.url)}&omitscript=true`));
+  return (await res.json()) as UpstreamOembed;
+}
+
+function setup(outcome: GraphOutcome, options: { perHour?: number } = {}) {
+  const requests: OembedRequest[] = [];
+  const lines: string[] = [];
+  const breaker = createBreaker({ now: () => T0 });
+  const budget = createUpstreamBudget({ perHour: options.perHour ?? 10, now: () => T0 });
+  const metrics = new ProxyMetrics({ cacheEntries: () => 0, cacheBytes: () => 0, breakerState: () => breaker.state, budgetLeft: () => budget.remaining() });
+  const round = createUpstreamRound({
+    graph: { fetchOembed: async (req) => { requests.push(req); return outcome; } },
+    breaker, budget, metrics, log: createLogger({ secrets: [], write: (l) => lines.push(l) }), now: () => T0,
+    freshMs: 1000, staleMs: 5000, negativeMs: 700,
+  });
+  return { round, requests, lines, breaker, budget, metrics };
+}
+
+async function rejection(p: Promise<unknown>): Promise<ProxyError> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof ProxyError);
+    return err;
+  }
+  assert.fail('expected a ProxyError');
+}
+
+describe('createUpstreamRound', () => {
+  test('ok: one call with the canonical URL, a positive entry with fresh and stale windows, legacy fields kept', async () => {
+    const oembed = { ...(await recordedOembed()), author_name: 'natgeo' };
+    const s = setup({ kind: 'ok', oembed });
+    const entry = await s.round(QUERY);
+    assert.deepEqual(s.requests, [{ url: POST.url, hidecaption: false }]);
+    assert.equal(entry.kind, 'ok');
+    if (entry.kind !== 'ok') return;
+    assert.deepEqual([entry.storedAt, entry.freshUntil, entry.staleUntil], [T0, T0 + 1000, T0 + 6000]);
+    const body = JSON.parse(Buffer.from(entry.noscript.identity.body).toString('utf8')) as Record<string, unknown>;
+    assert.equal(body.author_name, 'natgeo');
+    assert.equal(s.budget.remaining(), 9);
+  });
+
+  test('maxwidth is passed upstream only when the client sent it', async () => {
+    const s = setup({ kind: 'not_embeddable' });
+    await s.round({ ...QUERY, maxwidth: 400, hidecaption: true });
+    assert.deepEqual(s.requests, [{ url: POST.url, hidecaption: true, maxwidth: 400 }]);
+  });
+
+  test('not_embeddable: a negative entry for the negative window', async () => {
+    const entry = await setup({ kind: 'not_embeddable' }).round(QUERY);
+    assert.deepEqual(entry, { ...entry, kind: 'not_embeddable', post: POST.url, until: T0 + 700 });
+  });
+
+  test('html the sanitiser rejects is upstream_invalid (stale allowed) and a breaker failure, logged without the html', async () => {
+    const s = setup({ kind: 'ok', oembed: { ...(await recordedOembed()), html: '<div>no blockquote</div>' } });
+    const err = await rejection(s.round(QUERY));
+    assert.deepEqual([err.code, err.options], ['upstream_invalid', { staleOk: true }]);
+    assert.equal(s.metrics.upstreamCalls.render().includes('outcome="invalid"} 1'), true);
+    assert.equal(s.lines.length, 1);
+    assert.equal(s.lines[0]!.includes('no blockquote'), false);
+  });
+
+  test('a spent budget answers 503 before the breaker is asked, so a half-open probe is never wasted', async () => {
+    const s = setup({ kind: 'not_embeddable' }, { perHour: 1 });
+    await s.round(QUERY);
+    let acquired = 0;
+    const acquire = s.breaker.acquire.bind(s.breaker);
+    s.breaker.acquire = () => { acquired++; return acquire(); };
+    const err = await rejection(s.round(QUERY));
+    assert.deepEqual([err.code, err.options.staleOk, acquired, s.requests.length], ['upstream_unavailable', true, 0, 1]);
+  });
+
+  const errors: Array<[GraphOutcome, string, boolean]> = [
+    [{ kind: 'invalid_url' }, 'invalid_url', false],
+    [{ kind: 'invalid_param' }, 'invalid_param', false],
+    [{ kind: 'rate_limited', retryAfterSeconds: 42 }, 'upstream_unavailable', true],
+    [{ kind: 'transient' }, 'upstream_unavailable', true],
+    [{ kind: 'timeout' }, 'upstream_timeout', true],
+    [{ kind: 'invalid' }, 'upstream_invalid', true],
+    [{ kind: 'error' }, 'upstream_error', false],
+  ];
+  for (const [outcome, code, staleOk] of errors) {
+    test(`${outcome.kind} → ${code}${staleOk ? ' (stale may be served)' : ''}`, async () => {
+      const err = await rejection(setup(outcome).round(QUERY));
+      assert.deepEqual([err.code, err.options.staleOk === true], [code, staleOk]);
+      if (outcome.kind === 'rate_limited') assert.equal(err.options.retryAfterSeconds, 42);
+      if (outcome.kind === 'transient') assert.equal(err.options.retryAfterSeconds, 5);
+    });
+  }
+});
