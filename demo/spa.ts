@@ -1,5 +1,6 @@
 // SPA demo: adds, changes and removes <ig-embed> elements at runtime, using the npm build of the widget.
-import '../widget/index.js';
+// The npm entry (`import { IgEmbedElement } from 'ig-embed'`): registers <ig-embed> and exports its class.
+import { IgEmbedElement } from '../widget/index.js';
 
 /** Posts the proxy has recordings for, so the demo also works with UPSTREAM=fixtures. */
 const PRESETS = [
@@ -54,7 +55,7 @@ function updateStats(): void {
 
 function addEmbed(url: string, options: { hidecaption?: boolean; maxwidth?: number } = {}): void {
   const id = nextId++;
-  const embed = document.createElement('ig-embed');
+  const embed = new IgEmbedElement();
   embed.url = url;
   if (options.hidecaption) embed.hidecaption = true;
   if (options.maxwidth !== undefined) embed.maxwidth = options.maxwidth;

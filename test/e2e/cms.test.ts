@@ -14,7 +14,7 @@ const POSTS: Array<[string, string, boolean]> = [
   ['https://www.instagram.com/reel/CIyNZQhH4DQ/', 'CIyNZQhH4DQ', false],
 ];
 
-describe('CMS page (classic script tag)', () => {
+describe('CMS page (classic script tag)', { timeout: 120_000 }, () => {
   let proxy: ProxyProcess;
   let browser: Browser;
   before(async () => {
@@ -58,6 +58,7 @@ describe('CMS page (classic script tag)', () => {
     }
   });
 
+  // Follows the first visit above, which filled the proxy's cache with the four posts.
   test('a second visit in a fresh page is answered from the proxy cache', async () => {
     const before = await metrics(proxy.url);
     const v = await visit(browser, `${proxy.url}/cms.html`);

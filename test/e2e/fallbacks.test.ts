@@ -24,7 +24,7 @@ async function card(embed: Locator): Promise<{ reason: string; link: string | nu
   };
 }
 
-describe('Fallbacks page', () => {
+describe('Fallbacks page', { timeout: 120_000 }, () => {
   let proxy: ProxyProcess;
   let browser: Browser;
   let v: Visit;

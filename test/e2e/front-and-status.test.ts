@@ -6,7 +6,7 @@ import {
   launchBrowser, metricValue, metrics, renderedPost, screenshot, startProxy, visit, type ProxyProcess,
 } from './harness.js';
 
-describe('front page and proxy status', () => {
+describe('front page and proxy status', { timeout: 120_000 }, () => {
   let proxy: ProxyProcess;
   let browser: Browser;
   before(async () => {

@@ -65,6 +65,15 @@ export async function startProxy(extraEnv: Record<string, string> = {}): Promise
     ready = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
     if (!ready) await delay(50);
   }
+  // The server reads dist/ once at boot: without the widget script or the demo every page test would
+  // fail in confusing ways, so say what is missing instead.
+  for (const path of ['/ig-embed.js', '/index.html', '/blocked.html']) {
+    const status = await fetch(url + path).then((r) => r.status, () => 0);
+    if (status !== 200) {
+      child.kill('SIGTERM');
+      throw new Error(`proxy answered ${status} for ${path}: run \`npm run build\` first\n${logs.join('\n')}`);
+    }
+  }
   return {
     url,
     logs,

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import { framesIn, launchBrowser, renderedPost, requestsTo, screenshot, startProxy, visit, type ProxyProcess, type Visit } from './harness.js';
 
-describe('SPA page (npm import)', () => {
+describe('SPA page (npm import)', { timeout: 120_000 }, () => {
   let proxy: ProxyProcess;
   let browser: Browser;
   let v: Visit;
@@ -25,6 +25,7 @@ describe('SPA page (npm import)', () => {
   });
 
   test('starts with one rendered embed', async () => {
+    assert.equal(await page.evaluate(() => customElements.get('ig-embed') !== undefined), true, 'the npm entry registered <ig-embed>');
     assert.equal(await page.locator('ig-embed').count(), 1);
     assert.equal(await renderedPost(slot(1).locator('ig-embed'), 'fA9uwTtkSN'), 'rendered');
     assert.deepEqual(asked(), ['https://www.instagram.com/p/fA9uwTtkSN/']);
