@@ -175,7 +175,11 @@ echo "     memory: $(ctr stats --no-stream --format '{{.MemUsage}}' "$NAME" 2>/d
 curl -sS -o /dev/null -w '%{http_code}' "$BASE/instagram_oembed?url=https://www.instagram.com/p/SlowPost/" \
   >/tmp/container-check-slow 2>&1 &
 slow=$!
-sleep 0.5 # let the slow request reach the server before the signal
+# Signal only once the slow request is being handled (the gauge counts the scrape itself too).
+for _ in $(seq 1 50); do
+  curl -fsS "$BASE/metrics" | grep -qE '^igembed_http_requests_in_flight [2-9]' && break
+  sleep 0.1
+done
 start=$(date +%s%N)
 ctr stop -t 10 "$NAME" >/dev/null 2>&1 || fail "stop"
 stop_ms=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -183,7 +187,8 @@ wait "$slow" || true
 code=$(ctr inspect --format '{{.State.ExitCode}}' "$NAME")
 [ "$code" = 0 ] || { ctr logs "$NAME" | tail -20; fail "exit code $code after SIGTERM (137 = killed after the timeout)"; }
 [ "$stop_ms" -lt 9000 ] || fail "stop took ${stop_ms} ms: SIGTERM was not handled"
-pass "SIGTERM → exit 0 in ${stop_ms} ms; in-flight SlowPost request got $(cat /tmp/container-check-slow)"
+[ "$(cat /tmp/container-check-slow)" = 200 ] || fail "in-flight request got $(cat /tmp/container-check-slow), not 200"
+pass "SIGTERM → exit 0 in ${stop_ms} ms; the in-flight SlowPost request completed with 200"
 echo "---- last log lines"
 ctr logs "$NAME" | tail -4
 echo "container check: all passed"
