@@ -7,7 +7,7 @@ import { assetResponse, defaultDistDir, loadStaticAssets, type StaticAssets } fr
 import { createBreaker } from './breaker.js';
 import { createEmbedCache, type PositiveEntry } from './cache.js';
 import { createClientAddress } from './client-address.js';
-import { configSecrets, type ProxyConfig } from './config.js';
+import { configSecrets, defaultBudgetPerHour, type ProxyConfig } from './config.js';
 import { ERROR_HEADERS, errorResponse, ProxyError, type ErrorCode } from './errors.js';
 import { createFakeGraph } from './fake-graph.js';
 import { createGraphClient } from './graph-client.js';
@@ -67,7 +67,12 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
   const breaker = createBreaker({ now });
   const cache = createEmbedCache({ maxBytes: config.cacheMaxBytes, now });
   const limiter = createMissLimiter({ perMinute: config.rateLimitMissesPerMin, now });
-  const budget = createUpstreamBudget({ perHour: config.upstreamBudgetPerHour, now });
+  // Unless set explicitly, the budget follows the token: after a 190 the client runs tokenless, and
+  // spending the with-token budget then would run into Meta's ~1,000 tokenless calls an hour.
+  const budget = createUpstreamBudget({
+    perHour: config.upstreamBudgetExplicit ? config.upstreamBudgetPerHour : () => defaultBudgetPerHour(graph.usingToken),
+    now,
+  });
   const origins = createOriginPolicy(config.allowedOrigins);
   const hits = createHits({ cache, origins, now, cacheTtlSeconds: config.cacheTtlSeconds, cacheStaleSeconds: config.cacheStaleSeconds });
   const clientOf = createClientAddress({ trustProxyHops: config.trustProxyHops, fallback: deps.clientAddress });

@@ -17,7 +17,13 @@ export interface ProxyConfig {
   cacheNegativeSeconds: number;
   cacheMaxBytes: number;
   rateLimitMissesPerMin: number;
+  /** The hourly upstream budget at boot: UPSTREAM_BUDGET_PER_HOUR, else the default for the token state. */
   upstreamBudgetPerHour: number;
+  /**
+   * Whether UPSTREAM_BUDGET_PER_HOUR was set. When it was not, the budget follows the Graph client's
+   * token state: after a rejected token (190) the proxy runs tokenless and gets the tokenless default.
+   */
+  upstreamBudgetExplicit: boolean;
   metricsToken: string | undefined;
 }
 
@@ -34,6 +40,11 @@ const MIB = 1024 * 1024;
 /** Meta allows about 1,000 tokenless calls an hour per endpoint; stay under it with headroom. */
 export const TOKENLESS_BUDGET_PER_HOUR = 900;
 export const TOKEN_BUDGET_PER_HOUR = 200_000;
+
+/** The UPSTREAM_BUDGET_PER_HOUR default for calls made with or without a token. */
+export function defaultBudgetPerHour(usingToken: boolean): number {
+  return usingToken ? TOKEN_BUDGET_PER_HOUR : TOKENLESS_BUDGET_PER_HOUR;
+}
 
 // `digits|secret`: APPID|APPSECRET or APPID|CLIENTTOKEN. The check keeps a pasted user token or a
 // value with quotes/whitespace from reaching an Authorization header.
@@ -152,7 +163,8 @@ export function parseConfig(env: Record<string, string | undefined>): ProxyConfi
     cacheMaxBytes: e.CACHE_MAX_BYTES,
     rateLimitMissesPerMin: e.RATE_LIMIT_MISSES_PER_MIN,
     upstreamBudgetPerHour: e.UPSTREAM_BUDGET_PER_HOUR
-      ?? (e.META_ACCESS_TOKEN ? TOKEN_BUDGET_PER_HOUR : TOKENLESS_BUDGET_PER_HOUR),
+      ?? defaultBudgetPerHour(e.META_ACCESS_TOKEN !== undefined),
+    upstreamBudgetExplicit: e.UPSTREAM_BUDGET_PER_HOUR !== undefined,
     metricsToken: e.METRICS_TOKEN,
   };
 }

@@ -54,8 +54,11 @@ const SLOTS = 60;
  * Rolling one-hour window in 60 one-minute slots (Meta's own limit is a rolling hour), so the
  * budget can never be spent twice across an hour boundary as a fixed window would allow.
  */
-export function createUpstreamBudget(options: { perHour: number; now?: () => number }): UpstreamBudget {
+export function createUpstreamBudget(options: { perHour: number | (() => number); now?: () => number }): UpstreamBudget {
   const now = options.now ?? Date.now;
+  // A function is read at every check, so the limit can follow a change (the token being dropped).
+  const { perHour } = options;
+  const limit = typeof perHour === 'number' ? () => perHour : perHour;
   const counts = new Array<number>(SLOTS).fill(0);
   const slotIds = new Array<number>(SLOTS).fill(-1);
 
@@ -69,7 +72,7 @@ export function createUpstreamBudget(options: { perHour: number; now?: () => num
     check() {
       const t = now();
       const slot = Math.floor(t / SLOT_MS);
-      if (used(slot) < options.perHour) return null;
+      if (used(slot) < limit()) return null;
       let oldest = slot;
       for (let i = 0; i < SLOTS; i++) {
         const id = slotIds[i] as number;
@@ -87,7 +90,7 @@ export function createUpstreamBudget(options: { perHour: number; now?: () => num
       counts[i] = (counts[i] as number) + 1;
     },
     remaining() {
-      return Math.max(0, options.perHour - used(Math.floor(now() / SLOT_MS)));
+      return Math.max(0, limit() - used(Math.floor(now() / SLOT_MS)));
     },
   };
 }

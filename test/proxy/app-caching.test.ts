@@ -179,6 +179,20 @@ describe('abuse limits and budget', () => {
     assert.equal((await h.get(oembedPath(post('A2')), as('198.51.100.2'))).status, 200);
   });
 
+  test('after a rejected token (190) a default budget drops to the tokenless 900/h; an explicit one stays', async () => {
+    const budgetLeft = async () => /igembed_upstream_budget_remaining (\d+)/.exec((await h!.get('/metrics')).text)?.[1];
+    h = await startHarness({ META_ACCESS_TOKEN: '1234|bad' });
+    assert.equal(await budgetLeft(), '200000');
+    assert.equal((await h.get(oembedPath(post('Rejected')))).status, 200);
+    assert.equal(JSON.parse((await h.get('/healthz')).text).token, false);
+    assert.equal(await budgetLeft(), '899');
+    await h.close();
+
+    h = await startHarness({ META_ACCESS_TOKEN: '1234|bad', UPSTREAM_BUDGET_PER_HOUR: '5000' });
+    assert.equal((await h.get(oembedPath(post('Rejected')))).status, 200);
+    assert.equal(await budgetLeft(), '4999');
+  });
+
   test('a spent hourly budget answers misses 503 without an upstream call, hits are served', async () => {
     h = await startHarness({ UPSTREAM_BUDGET_PER_HOUR: '2' });
     assert.equal((await h.get(oembedPath(post('B1')))).status, 200);

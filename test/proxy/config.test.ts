@@ -19,6 +19,7 @@ const DEFAULTS: ProxyConfig = {
   cacheMaxBytes: 64 * 1024 * 1024,
   rateLimitMissesPerMin: 60,
   upstreamBudgetPerHour: 900,
+  upstreamBudgetExplicit: false,
   metricsToken: undefined,
 };
 
@@ -46,6 +47,13 @@ describe('parseConfig defaults', () => {
     assert.equal(parseConfig({ META_ACCESS_TOKEN: '123|abc', UPSTREAM_BUDGET_PER_HOUR: '5000' }).upstreamBudgetPerHour, 5000);
     assert.equal(parseConfig({ UPSTREAM_BUDGET_PER_HOUR: '10' }).upstreamBudgetPerHour, 10);
   });
+
+  test('the config records whether the budget was set explicitly (a default follows the token state later)', () => {
+    assert.deepEqual(
+      [{}, { META_ACCESS_TOKEN: '123|abc' }, { UPSTREAM_BUDGET_PER_HOUR: '900' }].map((env) => parseConfig(env).upstreamBudgetExplicit),
+      [false, false, true],
+    );
+  });
 });
 
 describe('parseConfig accepts', () => {
@@ -60,7 +68,7 @@ describe('parseConfig accepts', () => {
       port: 0, host: '0.0.0.0', demo: true, upstream: 'fixtures', graphApiUrl: 'http://127.0.0.1:4000/v25.0',
       accessToken: '1234567890|abcDEF_123-x', upstreamTimeoutMs: 100, allowedOrigins: ['https://example.com', 'http://localhost:5173'],
       trustProxyHops: 1, cacheTtlSeconds: 1, cacheStaleSeconds: 0, cacheNegativeSeconds: 1, cacheMaxBytes: 1048576,
-      rateLimitMissesPerMin: 1, upstreamBudgetPerHour: 1, metricsToken: 'm3tr1cs-T0ken',
+      rateLimitMissesPerMin: 1, upstreamBudgetPerHour: 1, upstreamBudgetExplicit: true, metricsToken: 'm3tr1cs-T0ken',
     });
   });
 

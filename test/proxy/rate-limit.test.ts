@@ -64,6 +64,17 @@ describe('upstream budget (rolling hour)', () => {
     assert.equal(budget.remaining(), 1);
   });
 
+  test('a limit given as a function is read at every check, so a lowered limit applies to calls already spent', () => {
+    const c = clock(Date.UTC(2026, 10, 26, 12, 0, 0));
+    let perHour = 5;
+    const budget = createUpstreamBudget({ perHour: () => perHour, now: c.now });
+    budget.spend();
+    budget.spend();
+    assert.equal(budget.remaining(), 3);
+    perHour = 2;
+    assert.deepEqual([budget.remaining(), budget.check()], [0, 3600]);
+  });
+
   test('cannot be spent twice across an hour boundary', () => {
     const c = clock(Date.UTC(2026, 10, 26, 12, 59, 0));
     const budget = createUpstreamBudget({ perHour: 2, now: c.now });
