@@ -79,7 +79,7 @@ function addEmbed(url: string, options: { hidecaption?: boolean; maxwidth?: numb
     updateStats();
   };
   new MutationObserver(showState).observe(embed, { attributes: true, attributeFilter: ['state'] });
-  embed.addEventListener('ig-embed-load', () => record(`#${id} ig-embed-load ${embed.url}`));
+  embed.addEventListener('ig-embed-load', (event) => record(`#${id} ig-embed-load ${event.detail.url}`));
   embed.addEventListener('ig-embed-fallback', (event) => {
     reason = event.detail.reason;
     record(`#${id} ig-embed-fallback (${reason}) ${embed.url}`);
