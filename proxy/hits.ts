@@ -39,7 +39,7 @@ export interface Hits {
  * stale-while-revalidate (≤ 1 h) after our fetch (Age tells them how old it is), so a deleted post
  * leaves them within TTL + 1 h.
  */
-export function successCacheControl(cacheTtlSeconds: number, cacheStaleSeconds: number): string {
+function successCacheControl(cacheTtlSeconds: number, cacheStaleSeconds: number): string {
   return `public, max-age=300, s-maxage=${cacheTtlSeconds}, `
     + `stale-while-revalidate=${Math.min(3600, cacheTtlSeconds)}, stale-if-error=${cacheStaleSeconds}`;
 }

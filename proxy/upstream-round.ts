@@ -13,7 +13,7 @@ import { EMBED_SCRIPT_TAG, sanitizeEmbedHtml } from './sanitize-html.js';
 const TRANSIENT_RETRY_SECONDS = 5;
 
 /** The response fields of an upstream answer, with its html replaced by the sanitised one. */
-export function payloadOf(o: UpstreamOembed, html: string): EmbedPayload {
+function payloadOf(o: UpstreamOembed, html: string): EmbedPayload {
   const p: EmbedPayload = {
     version: o.version, type: o.type, provider_name: o.provider_name, provider_url: o.provider_url, width: o.width, html,
   };

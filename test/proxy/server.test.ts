@@ -78,6 +78,33 @@ describe('server.ts', () => {
     }
   });
 
+  test('with canary tokens, no stdout or stderr line and no response of the real process contains them', async () => {
+    const token = '123456|CANARYPROCESS';
+    const metricsToken = 'CANARYMETRICS';
+    const canary = /CANARY|123456%7C/i;
+    const port = await freePort();
+    const server = run({ PORT: String(port), UPSTREAM: 'fixtures', META_ACCESS_TOKEN: token, METRICS_TOKEN: metricsToken });
+    try {
+      await until(() => server.stdout.some((l) => l.includes('"msg":"listening"')), 'the listening line');
+      const base = `http://127.0.0.1:${port}`;
+      const post = (code: string) => base + oembedPath(`https://www.instagram.com/p/${code}/`);
+      const responses = [
+        await rawRequest(post('fA9uwTtkSN')), await rawRequest(post('fA9uwTtkSN')), await rawRequest(post('NotEmbeddable')),
+        await rawRequest(post('FailingPost')), await rawRequest(`${base}/instagram_oembed?url=x`), await rawRequest(`${base}/healthz`),
+        await rawRequest(`${base}/metrics`), await rawRequest(`${base}/metrics`, { authorization: `Bearer ${metricsToken}` }),
+        await rawRequest(`${base}/nowhere`),
+      ];
+      assert.deepEqual(responses.map((r) => r.status), [200, 200, 404, 503, 400, 200, 401, 200, 404]);
+      server.child.kill('SIGTERM');
+      assert.equal(await server.exited, 0);
+      assert.equal(server.stdout.length > responses.length, true);
+      for (const line of [...server.stdout, server.stderr()]) assert.doesNotMatch(line, canary);
+      for (const res of responses) assert.doesNotMatch(res.text + JSON.stringify(res.headers), canary);
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+  });
+
   test('a bad setting stops the boot with exit 1 and one line naming the variable', async () => {
     const server = run({ PORT: 'eighty', UPSTREAM: 'fixtures' });
     assert.equal(await server.exited, 1);
