@@ -5,7 +5,7 @@ import { equal, nextEvent } from './support/helpers.js';
 type FrameWindow = Window & { violations: string[] };
 
 describe('Trusted Types', () => {
-  it('renders with no Trusted Types violation, through the ig-embed and lit-html policies', async () => {
+  it('renders with no Trusted Types violation when the CSP allows only the ig-embed policy', async () => {
     const frame = document.createElement('iframe');
     frame.style.cssText = 'width:800px;height:900px';
     frame.src = '/test/widget/pages/trusted-types.tt.html';

@@ -191,10 +191,16 @@ export async function interceptInstagram(page, options = {}) {
   const stats = { scriptRequests: 0, frameRequests: [] };
   await page.setRequestInterception(true);
   page.on('request', async (request) => {
-    if (!INSTAGRAM_URL.test(request.url())) return void request.continue();
-    const answer = await answerInstagram(request.url(), stats, options);
-    if (!answer) return void request.abort('blockedbyclient');
-    request.respond({ status: answer.status, contentType: answer.contentType, body: answer.body });
+    try {
+      if (!INSTAGRAM_URL.test(request.url())) return await request.continue();
+      const answer = await answerInstagram(request.url(), stats, options);
+      if (!answer) return await request.abort('blockedbyclient');
+      await request.respond({ status: answer.status, contentType: answer.contentType, body: answer.body });
+    } catch (error) {
+      // The request went away meanwhile (an aborted fetch, a removed iframe, the runner closing the
+      // browser during a delayed answer): there is nobody left to answer.
+      if (!page.isClosed() && !/no such request|closed/i.test(String(error))) throw error;
+    }
   });
   return stats;
 }

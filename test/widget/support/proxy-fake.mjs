@@ -85,6 +85,6 @@ export function proxyFake() {
 export async function trustedTypesHeader(ctx, next) {
   await next();
   if (ctx.path.endsWith('.tt.html')) {
-    ctx.set('Content-Security-Policy', "require-trusted-types-for 'script'; trusted-types ig-embed lit-html");
+    ctx.set('Content-Security-Policy', "require-trusted-types-for 'script'; trusted-types ig-embed");
   }
 }
