@@ -19,7 +19,8 @@ export interface EmbedSink {
 
 const INSTAGRAM_ORIGIN = 'https://www.instagram.com';
 // On window under a registry symbol, so that every copy of this module on the page (the npm build next
-// to the classic script, two classic scripts on a CMS page) shares one load per embed.js URL.
+// to the classic script, two classic scripts on a CMS page) shares one load per embed.js URL. Other
+// bundles, maybe other versions, read it: a change to its shape needs a new key.
 const LOADS = Symbol.for('ig-embed.loader');
 // How long to wait for an embed.js tag someone else inserted, when it may have finished before we looked.
 const ADOPT_WAIT_MS = 10000;
