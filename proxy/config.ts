@@ -1,4 +1,5 @@
 /** Parses the proxy's settings once, at boot, from an explicit env object; a bad value stops the boot. */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 export interface ProxyConfig {
@@ -129,22 +130,49 @@ const envSchema = z.object({
 
 type EnvName = keyof typeof envSchema.shape;
 
+/** Secrets that may also come from a file named by `<NAME>_FILE` (how Compose, Kubernetes and Podman mount secrets). */
+const FILE_SECRETS = ['META_ACCESS_TOKEN', 'METRICS_TOKEN'] as const satisfies readonly EnvName[];
+
 /**
  * Reads the settings from `env` (usually process.env). Unknown variables are ignored; an empty value
- * counts as unset, so `META_ACCESS_TOKEN=` in a compose file means "no token".
+ * counts as unset, so `META_ACCESS_TOKEN=` in a compose file means "no token". `META_ACCESS_TOKEN_FILE`
+ * and `METRICS_TOKEN_FILE` name a file holding that value (trimmed); an empty file is a bad value, not
+ * "unset", so a broken secret mount never silently drops the token or opens /metrics.
  */
-export function parseConfig(env: Record<string, string | undefined>): ProxyConfig {
+export function parseConfig(
+  env: Record<string, string | undefined>,
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): ProxyConfig {
   const input: Partial<Record<EnvName, string>> = {};
   for (const name of Object.keys(envSchema.shape) as EnvName[]) {
     const value = env[name];
     if (value !== undefined && value.trim() !== '') input[name] = value.trim();
   }
+  const fromFile = new Set<EnvName>();
+  for (const name of FILE_SECRETS) {
+    const fileVariable = `${name}_FILE`;
+    const path = env[fileVariable]?.trim();
+    if (!path) continue;
+    if (input[name] !== undefined) throw new ConfigError(fileVariable, `either ${name} or ${fileVariable}, not both`);
+    let contents: string;
+    try {
+      contents = readFile(path);
+    } catch (err) {
+      // Only the errno code (ENOENT, EACCES, EISDIR): the rest of a file-system message is not ours to print.
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new ConfigError(fileVariable, `the path of a readable file holding ${name}${code ? ` (${code})` : ''}`);
+    }
+    // Validated below under `name`, so a malformed token is reported like one set directly, never echoed.
+    input[name] = contents.trim();
+    fromFile.add(name);
+  }
   const result = envSchema.safeParse(input);
   if (!result.success) {
     const issue = result.error.issues[0];
     const variable = String(issue?.path[0] ?? 'environment');
+    const source = fromFile.has(variable as EnvName) ? ` (read from ${variable}_FILE)` : '';
     // Our own messages only: zod's defaults may quote the input, and some inputs are secrets.
-    throw new ConfigError(variable, issue?.message ?? 'a valid value');
+    throw new ConfigError(variable, `${issue?.message ?? 'a valid value'}${source}`);
   }
   const e = result.data;
   return {

@@ -1,7 +1,11 @@
 // parseConfig: defaults, accepted spellings, and a named ConfigError (never echoing secrets) for each bad value.
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ConfigError, configSecrets, parseConfig, type ProxyConfig } from '../../proxy/config.js';
+import { createLogger, REDACTED } from '../../proxy/log.js';
 
 const DEFAULTS: ProxyConfig = {
   port: 8787,
@@ -121,4 +125,88 @@ describe('parseConfig rejects, naming the variable', () => {
 test('configSecrets lists the token and the metrics token for the logger', () => {
   assert.deepEqual(configSecrets(parseConfig({ META_ACCESS_TOKEN: '1|s', METRICS_TOKEN: 'm' })), ['1|s', 'm']);
   assert.deepEqual(configSecrets(parseConfig({})), []);
+});
+
+describe('secrets from files (META_ACCESS_TOKEN_FILE, METRICS_TOKEN_FILE)', () => {
+  /** A file system of one directory: path → contents; any other path fails like a missing file. */
+  function files(contents: Record<string, string>): (path: string) => string {
+    return (path) => {
+      const value = contents[path];
+      if (value === undefined) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
+      return value;
+    };
+  }
+
+  function fileFailure(env: Record<string, string>, readFile: (path: string) => string): ConfigError {
+    try {
+      parseConfig(env, readFile);
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      return error;
+    }
+    assert.fail(`accepted ${JSON.stringify(env)}`);
+  }
+
+  test('each token is read from its file, surrounding whitespace (a final newline) trimmed', () => {
+    const config = parseConfig(
+      { META_ACCESS_TOKEN_FILE: '/run/secrets/meta_token', METRICS_TOKEN_FILE: ' /run/secrets/metrics ' },
+      files({ '/run/secrets/meta_token': '123456|fileSECRET_9\n', '/run/secrets/metrics': '\tm3tr1cs\r\n' }),
+    );
+    assert.deepEqual([config.accessToken, config.metricsToken, config.upstreamBudgetPerHour], ['123456|fileSECRET_9', 'm3tr1cs', 200_000]);
+  });
+
+  test('the default reader reads the real file system', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ig-embed-config-'));
+    try {
+      const path = join(dir, 'meta_token');
+      writeFileSync(path, '123456|diskSECRET\n');
+      assert.equal(parseConfig({ META_ACCESS_TOKEN_FILE: path }).accessToken, '123456|diskSECRET');
+      assert.equal(fileFailure({ META_ACCESS_TOKEN_FILE: join(dir, 'missing') }, (p) => readFileSync(p, 'utf8')).variable, 'META_ACCESS_TOKEN_FILE');
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  test('an empty _FILE counts as unset, like any empty variable', () => {
+    assert.deepEqual(parseConfig({ META_ACCESS_TOKEN_FILE: '', METRICS_TOKEN_FILE: ' ' }, files({})), DEFAULTS);
+  });
+
+  test('setting a variable and its _FILE is an error naming the _FILE', () => {
+    for (const name of ['META_ACCESS_TOKEN', 'METRICS_TOKEN']) {
+      const value = name === 'METRICS_TOKEN' ? 'm3tr1cs' : '123|LEAKME';
+      const error = fileFailure({ [name]: value, [`${name}_FILE`]: '/s' }, files({ '/s': value }));
+      assert.equal(error.variable, `${name}_FILE`);
+      assert.equal(error.message, `Invalid ${name}_FILE: expected either ${name} or ${name}_FILE, not both.`);
+    }
+  });
+
+  test('an unreadable file is an error naming the _FILE with the errno code', () => {
+    const error = fileFailure({ METRICS_TOKEN_FILE: '/run/secrets/nothing' }, files({}));
+    assert.equal(error.variable, 'METRICS_TOKEN_FILE');
+    assert.equal(error.message, 'Invalid METRICS_TOKEN_FILE: expected the path of a readable file holding METRICS_TOKEN (ENOENT).');
+  });
+
+  test('a malformed or empty token in a file is an error naming the variable, never echoing the value', () => {
+    for (const [name, contents] of [['META_ACCESS_TOKEN', 'EAAB-user-token-LEAKME\n'], ['META_ACCESS_TOKEN', '123|LEAKME VALUE'],
+      ['META_ACCESS_TOKEN', '\n'], ['METRICS_TOKEN', 'LEAKME VALUE'], ['METRICS_TOKEN', '']] as const) {
+      const error = fileFailure({ [`${name}_FILE`]: '/s' }, files({ '/s': contents }));
+      assert.equal(error.variable, name);
+      assert.match(error.message, new RegExp(`^Invalid ${name}: expected .* \\(read from ${name}_FILE\\)\\.$`));
+      assert.equal(error.message.includes('LEAKME'), false, error.message);
+    }
+  });
+
+  test('tokens read from files are redacted from log lines like tokens set directly', () => {
+    const config = parseConfig(
+      { META_ACCESS_TOKEN_FILE: '/t', METRICS_TOKEN_FILE: '/m' },
+      files({ '/t': '987654|FILECANARY\n', '/m': 'metricsFILECANARY\n' }),
+    );
+    assert.deepEqual(configSecrets(config), ['987654|FILECANARY', 'metricsFILECANARY']);
+    const lines: string[] = [];
+    const log = createLogger({ secrets: configSecrets(config), write: (line) => lines.push(line) });
+    log.error('leak attempt', { header: 'Bearer 987654|FILECANARY', half: 'FILECANARY', metrics: 'metricsFILECANARY' });
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0]!.includes('FILECANARY'), false, lines[0]);
+    assert.deepEqual(JSON.parse(lines[0]!).header, `Bearer ${REDACTED}`);
+  });
 });
