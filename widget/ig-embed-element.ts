@@ -43,7 +43,7 @@ const DEFAULT_WIDTH = 540;
  * @attr {number} maxwidth - 320–658; the embed's maximum width in px (default 540 for the box, Meta's default upstream).
  * @attr {boolean} hidecaption - Ask for the post without its caption.
  * @attr {'lazy'|'eager'} loading - `lazy` (default) waits until the element is within one viewport of the screen.
- * @attr {number} timeout - Milliseconds from the embed iframe's insertion to its mount before falling back (default 10000).
+ * @attr {number} timeout - Milliseconds each wait may take before falling back with `timeout` (default 10000): the proxy's answer, embed.js inserting the iframe, the iframe's mount.
  * @attr {string} author - Author name for the fallback card.
  * @attr {string} author-url - Author profile URL for the fallback card (http or https).
  * @attr {string} thumbnail - Image URL for the fallback card.
@@ -223,7 +223,7 @@ a{color:var(--ig-embed-link-color,#00376b)}a:focus-visible{outline:2px solid var
     if (signal.aborted) return;
     this._setState('loading');
     const endpoint = this.endpoint || IgEmbedElement.endpoint || location.origin;
-    const result = await requestOembed(oembedHref(endpoint, post.url, this._maxwidth(), this.hidecaption), signal).catch(
+    const result = await requestOembed(oembedHref(endpoint, post.url, this._maxwidth(), this.hidecaption), signal, this._timeout()).catch(
       () => undefined,
     );
     if (signal.aborted || result === undefined) return;

@@ -36,11 +36,13 @@ export function oembedHref(endpoint: string, url: string, maxwidth: number | und
 }
 
 /**
- * Resolves with the proxy's answer for `href`. Callers asking for the same href while it is in flight
- * share one fetch; aborting `signal` rejects only this caller, and the fetch itself is aborted only
- * when its last caller has gone.
+ * Resolves with the proxy's answer for `href`, or `timeout` if none came within `timeout` ms (a proxy
+ * that accepts the connection and never answers would otherwise leave the element loading forever).
+ * Callers asking for the same href while it is in flight share one fetch; each caller has its own
+ * deadline, aborting `signal` rejects only this caller, and the fetch itself is aborted only when its
+ * last caller has gone (aborted or past its deadline).
  */
-export function requestOembed(href: string, signal: AbortSignal): Promise<OembedResult> {
+export function requestOembed(href: string, signal: AbortSignal, timeout: number): Promise<OembedResult> {
   let shared = inflight.get(href);
   if (!shared) {
     const controller = new AbortController();
@@ -56,17 +58,23 @@ export function requestOembed(href: string, signal: AbortSignal): Promise<Oembed
   const entry = shared;
   entry.users++;
   return new Promise((resolve, reject) => {
-    const leave = () => {
+    const leave = (outcome?: 'timeout') => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', aborted);
       if (--entry.users === 0) {
         if (inflight.get(href) === entry) inflight.delete(href);
         entry.controller.abort();
       }
-      reject(signal.reason);
+      if (outcome) resolve(outcome);
+      else reject(signal.reason);
     };
+    const aborted = () => leave();
+    const timer = signal.aborted ? undefined : setTimeout(leave, timeout, 'timeout');
     if (signal.aborted) return leave();
-    signal.addEventListener('abort', leave, { once: true });
+    signal.addEventListener('abort', aborted);
     void entry.result.then((result) => {
-      signal.removeEventListener('abort', leave);
+      clearTimeout(timer);
+      signal.removeEventListener('abort', aborted);
       if (!signal.aborted) resolve(result);
     });
   });

@@ -7,8 +7,10 @@
  *   Invalid…  400 invalid_url             Drop…     socket destroyed (network error)
  *   Hostile…  200 whose html carries scripts, handlers and javascript: URLs around a clean blockquote
  *   Legacy…   200 era-B body (author_name, thumbnail_*)     Slow…   200 after 400 ms
+ *   Hang…     accepts the request and never answers (until the browser gives up on it)
  *   anything else: 200 era-A body with that post's own permalink.
- * GET /__proxy/calls returns every shortcode requested so far (tests count fetches with it).
+ * GET /__proxy/calls returns every shortcode requested so far (tests count fetches with it);
+ * GET /__proxy/hanging returns the shortcodes of Hang… requests whose connection is still open.
  */
 import { readFileSync } from 'node:fs';
 
@@ -45,9 +47,14 @@ function error(status, code, headers = {}) {
 export function proxyFake() {
   const calls = [];
   const seen = new Map();
+  const hanging = [];
   return async function proxyFakeMiddleware(ctx, next) {
     if (ctx.path === '/__proxy/calls') {
       ctx.body = calls;
+      return;
+    }
+    if (ctx.path === '/__proxy/hanging') {
+      ctx.body = hanging;
       return;
     }
     if (ctx.path !== '/instagram_oembed') return next();
@@ -69,6 +76,14 @@ export function proxyFake() {
     else if (code.startsWith('Hostile')) answer.body = hostileBody(kind, code);
     else if (code.startsWith('Legacy')) answer.body = bodyFor(kind, code, eraB, 'p/CARbvuYDm3Q');
     else if (code.startsWith('Slow')) await new Promise((resolve) => setTimeout(resolve, 400));
+    else if (code.startsWith('Hang')) {
+      hanging.push(code);
+      await new Promise((resolve) => ctx.req.socket.once('close', resolve));
+      hanging.splice(hanging.indexOf(code), 1);
+      ctx.status = 200; // nothing is sent: the browser has gone
+      ctx.respond = false;
+      return;
+    }
     else if (code.startsWith('Drop')) {
       ctx.status = 200; // keeps the runner's 404 report quiet: nothing is sent
       ctx.respond = false;
