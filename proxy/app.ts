@@ -254,7 +254,9 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
 
 /**
  * A node:http request listener for the proxy: cache hits take the fast lane, everything else goes
- * through Hono via @hono/node-server. `node dist/proxy/server.js` serves with this.
+ * through Hono via @hono/node-server. `node dist/proxy/server.js` serves with this, and also listens
+ * for `clientError` with createClientErrorHandler (client-error.ts) so that requests node cannot
+ * parse get the proxy's JSON errors too; do the same on your own server.
  */
 export function createNodeListener(proxy: ProxyApp): (req: IncomingMessage, res: ServerResponse) => void {
   const viaHono = getRequestListener(proxy.fetch);

@@ -2,6 +2,7 @@
 
 /** Every error code the proxy can answer with; a public contract (README "Errors"). */
 export type ErrorCode =
+  | 'bad_request'
   | 'invalid_url'
   | 'invalid_param'
   | 'unauthorized'
@@ -9,6 +10,8 @@ export type ErrorCode =
   | 'not_embeddable'
   | 'not_found'
   | 'method_not_allowed'
+  | 'request_timeout'
+  | 'request_too_large'
   | 'rate_limited'
   | 'internal_error'
   | 'format_not_supported'
@@ -20,6 +23,7 @@ export type ErrorCode =
 interface ErrorSpec { readonly status: number; readonly message: string }
 
 export const ERRORS: Readonly<Record<ErrorCode, ErrorSpec>> = {
+  bad_request: { status: 400, message: 'The request is not valid HTTP.' },
   invalid_url: { status: 400, message: 'The url parameter must be an Instagram post, reel or IGTV permalink.' },
   invalid_param: { status: 400, message: 'A query parameter is unknown, repeated or has an invalid value.' },
   unauthorized: { status: 401, message: 'This endpoint requires a valid bearer token.' },
@@ -27,6 +31,8 @@ export const ERRORS: Readonly<Record<ErrorCode, ErrorSpec>> = {
   not_embeddable: { status: 404, message: 'This post cannot be embedded: it was deleted, is private or has embedding turned off.' },
   not_found: { status: 404, message: 'There is nothing at this path.' },
   method_not_allowed: { status: 405, message: 'This method is not allowed on this path.' },
+  request_timeout: { status: 408, message: 'The request was not received in time.' },
+  request_too_large: { status: 431, message: 'The request line or headers are too large.' },
   rate_limited: { status: 429, message: 'Too many uncached requests from this client; retry after the time in Retry-After.' },
   internal_error: { status: 500, message: 'The proxy failed unexpectedly.' },
   format_not_supported: { status: 501, message: 'Only format=json is supported.' },

@@ -1,5 +1,6 @@
 // The package's `ig-embed/proxy` entry: build the proxy into your own Hono app or runtime.
 export { createNodeListener, createProxy, type ProxyApp, type ProxyDeps } from './app.js';
+export { createClientErrorHandler } from './client-error.js';
 export { parseConfig, ConfigError, type ProxyConfig } from './config.js';
 export { createLogger, type Logger } from './log.js';
 export { ERRORS, type ErrorCode } from './errors.js';

@@ -2,6 +2,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createNodeListener, createProxy } from './app.js';
+import { createClientErrorHandler } from './client-error.js';
 import { ConfigError, configSecrets, parseConfig, type ProxyConfig } from './config.js';
 import { createLogger } from './log.js';
 
@@ -54,6 +55,8 @@ if (config.allowedOrigins === null) {
 }
 
 const server = createServer(createNodeListener(proxy));
+// Unparseable requests (head over 16 KiB, garbage, too slow) get our JSON error, not node's bodiless one.
+server.on('clientError', createClientErrorHandler(log));
 // The API is GET-only with small requests: a client gets 10 s to send its headers and 15 s for the
 // whole request, so slow-sending connections cannot pile up (Node's defaults are 60 s and 300 s).
 server.headersTimeout = 10_000;

@@ -1,8 +1,10 @@
 /** Test harness: the proxy served over real HTTP on 127.0.0.1, in front of the fake Graph API over real HTTP. */
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
+import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import { createNodeListener, createProxy, type ProxyApp } from '../../proxy/app.js';
+import { createClientErrorHandler } from '../../proxy/client-error.js';
 import { configSecrets, parseConfig, type ProxyConfig } from '../../proxy/config.js';
 import { createLogger } from '../../proxy/log.js';
 import { startFakeGraphServer, type FakeGraphServer } from '../support/fake-graph-server.js';
@@ -54,6 +56,30 @@ export function rawRequest(url: string, headers: Record<string, string> = {}, me
   });
 }
 
+export interface RawExchange { statusLine: string; headers: Record<string, string>; body: string }
+
+/** Sends `bytes` over a fresh TCP connection and reads until the server closes it. */
+export async function rawExchange(base: string, bytes: string | Buffer): Promise<RawExchange> {
+  const { hostname, port } = new URL(base);
+  const socket = connect(Number(port), hostname);
+  await once(socket, 'connect');
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  // The server may close while we are still writing; what it answered is what counts.
+  socket.on('error', () => {});
+  socket.write(bytes);
+  await once(socket, 'close');
+  const text = Buffer.concat(chunks).toString('latin1');
+  const split = text.indexOf('\r\n\r\n');
+  assert.notEqual(split, -1, `no complete response head in ${JSON.stringify(text.slice(0, 200))}`);
+  const [statusLine = '', ...lines] = text.slice(0, split).split('\r\n');
+  const headers = Object.fromEntries(lines.map((line) => {
+    const colon = line.indexOf(':');
+    return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()];
+  }));
+  return { statusLine, headers, body: text.slice(split + 4) };
+}
+
 /**
  * Starts the fake Graph API and the proxy with `env` (GRAPH_API_URL is filled in). `onRequest` sees
  * each request after the proxy has taken it (used to release held upstream answers once every
@@ -72,6 +98,7 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
     listener(req, res);
     options.onRequest?.();
   });
+  server.on('clientError', createClientErrorHandler(log));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { oembedPath, rawRequest } from './harness.js';
+import { oembedPath, rawExchange, rawRequest } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -63,6 +63,9 @@ describe('server.ts', () => {
       const base = `http://127.0.0.1:${port}`;
       const health = await rawRequest(`${base}/healthz`);
       assert.deepEqual(JSON.parse(health.text), { status: 'ok', breaker: 'closed', upstream: 'fixtures', token: false });
+      const tooLarge = await rawExchange(base, `GET /instagram_oembed?url=${'a'.repeat(20 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      assert.deepEqual([tooLarge.statusLine, JSON.parse(tooLarge.body)], ['HTTP/1.1 431 Request Header Fields Too Large',
+        { error: { code: 'request_too_large', message: 'The request line or headers are too large.' } }]);
 
       // SlowPost: the embedded fake answers after 2.5 s.
       const slow = rawRequest(base + oembedPath('https://www.instagram.com/p/SlowPost/'));
