@@ -18,7 +18,9 @@ describe('CMS page (classic script tag)', { timeout: 120_000 }, () => {
   let proxy: ProxyProcess;
   let browser: Browser;
   before(async () => {
-    [proxy, browser] = await Promise.all([startProxy(), launchBrowser()]);
+    // One after the other, so that `after` can close whatever did start if the other fails.
+    browser = await launchBrowser();
+    proxy = await startProxy();
   });
   after(async () => {
     await browser?.close();

@@ -32,7 +32,9 @@ describe('Fallbacks page', { timeout: 120_000 }, () => {
   const at = (name: string) => page.locator(`[data-case="${name}"] ig-embed`);
 
   before(async () => {
-    [proxy, browser] = await Promise.all([startProxy(), launchBrowser()]);
+    // One after the other, so that `after` can close whatever did start if the other fails.
+    browser = await launchBrowser();
+    proxy = await startProxy();
     v = await visit(browser, `${proxy.url}/fallbacks.html`);
     page = v.page;
   });

@@ -10,7 +10,9 @@ describe('front page and proxy status', { timeout: 120_000 }, () => {
   let proxy: ProxyProcess;
   let browser: Browser;
   before(async () => {
-    [proxy, browser] = await Promise.all([startProxy(), launchBrowser()]);
+    // One after the other, so that `after` can close whatever did start if the other fails.
+    browser = await launchBrowser();
+    proxy = await startProxy();
   });
   after(async () => {
     await browser?.close();

@@ -14,7 +14,9 @@ describe('SPA page (npm import)', { timeout: 120_000 }, () => {
     .map((u) => `${u.searchParams.get('url')}${u.searchParams.has('hidecaption') ? ' hidecaption' : ''}`);
 
   before(async () => {
-    [proxy, browser] = await Promise.all([startProxy(), launchBrowser()]);
+    // One after the other, so that `after` can close whatever did start if the other fails.
+    browser = await launchBrowser();
+    proxy = await startProxy();
     v = await visit(browser, `${proxy.url}/spa.html`);
     page = v.page;
   });
