@@ -4,6 +4,10 @@ export interface IgEmbedStrings {
   view: string;
   /** The provider attribution. */
   provider: string;
+  /** The card's message when the post is deleted, private or not embeddable. */
+  unavailable: string;
+  /** The card's message for every other failure. */
+  failed: string;
   /** Alt text for the thumbnail when no `thumbnail-alt` is given. */
   thumbnailAlt: string;
 }
@@ -11,5 +15,7 @@ export interface IgEmbedStrings {
 export const defaultStrings: IgEmbedStrings = {
   view: 'View this post on Instagram',
   provider: 'Instagram',
+  unavailable: 'This post is unavailable.',
+  failed: "This post couldn't be loaded here.",
   thumbnailAlt: 'Preview of the Instagram post',
 };

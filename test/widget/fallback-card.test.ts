@@ -15,6 +15,18 @@ async function fallbackOf(attributes: Record<string, string>): Promise<{ element
   return { element, reason: event.detail.reason, card: element.shadowRoot as ShadowRoot };
 }
 
+function describeAvatar(card: ShadowRoot): string {
+  const avatar = card.querySelector('[part=avatar]');
+  const glyph = avatar?.querySelector('svg') ? ' | svg' : '';
+  return avatar ? `${avatar.textContent} | ${avatar.getAttribute('aria-hidden')}${glyph}` : 'none';
+}
+
+/** The card's message if it is displayed, else ''. */
+function visibleMessage(card: ShadowRoot): string {
+  const message = card.querySelector<HTMLElement>('[part=message]');
+  return message && message.offsetHeight > 0 ? (message.textContent ?? '') : '';
+}
+
 function describeLink(link: Element | null | undefined): string {
   return link ? `${link.getAttribute('href')} | ${link.getAttribute('target')} | ${link.getAttribute('rel')} | ${link.textContent}` : 'none';
 }
@@ -32,6 +44,38 @@ describe('the attributed fallback card', () => {
     equal(describeLink(card.querySelector('[part=author]')), 'https://www.instagram.com/janedoe/ | _blank | noopener | Jane Doe', 'author link');
     equal(card.querySelector('[part=provider]')?.textContent, 'Instagram', 'provider');
     equal(card.querySelector('[part=thumbnail]'), null, 'no thumbnail');
+    equal(describeAvatar(card), 'J | true', 'avatar: the author\'s initial, hidden from assistive technology');
+    equal(visibleMessage(card), 'This post is unavailable.', 'message');
+  });
+
+  it('shows a glyph avatar and only "Instagram" when the author is unknown', async () => {
+    const { card } = await fallbackOf({ url: post(unique('Gone')) });
+    equal(describeAvatar(card), ' | true | svg', 'avatar');
+    equal(card.querySelector('[part=author]'), null, 'no author');
+    equal(card.querySelector('[part=attribution]')?.textContent, 'Instagram', 'attribution');
+  });
+
+  it('says the post could not be loaded for reasons other than not_embeddable', async () => {
+    const { reason, card } = await fallbackOf({ url: post(unique('Broken')) });
+    equal(reason, 'proxy_error', 'reason');
+    equal(visibleMessage(card), 'This post couldn\'t be loaded here.', 'message');
+  });
+
+  it('lays the card out in the reserved box: header on top, media across the width, the link at the bottom', async () => {
+    const { element, card } = await fallbackOf({ url: post(unique('Gone')), thumbnail: PIXEL });
+    // Rounded: Firefox lays text out in fractions of a pixel.
+    const rect = (part: string) => {
+      const { left, top, width, height, bottom } = (card.querySelector(`[part=${part}]`) as Element).getBoundingClientRect();
+      return { left: Math.round(left), top: Math.round(top), width: Math.round(width), height: Math.round(height), bottom: Math.round(bottom) };
+    };
+    const box = rect('card');
+    const media = rect('media');
+    const image = rect('thumbnail');
+    equal(rect('header').top - box.top, 1, 'header below the top border');
+    equal(media.width, box.width - 2, 'media spans the card inside its border');
+    equal(`${image.left},${image.top},${image.width},${image.height}`, `${media.left},${media.top},${media.width},${media.height}`, 'thumbnail covers the media');
+    equal(box.bottom - rect('link').bottom, 17, 'link 16 px above the bottom border');
+    equal(`${box.height} ${element.getBoundingClientRect().height}`, '640 640', 'the card fills the kept box');
   });
 
   it('takes the author from a /{username}/p/… URL', async () => {
@@ -61,8 +105,10 @@ describe('the attributed fallback card', () => {
     equal(card.querySelector('[part=author]')?.textContent, 'natgeo', 'upstream author');
     const image = card.querySelector<HTMLImageElement>('[part=thumbnail]');
     equal(image?.src.startsWith('https://scontent'), true, 'upstream thumbnail');
+    equal(visibleMessage(card), '', 'no message while the thumbnail may load');
     if (!image?.hidden) await nextEvent(image as HTMLImageElement, 'error');
     equal(image?.hidden, true, 'broken thumbnail hidden');
+    equal(visibleMessage(card), 'This post couldn\'t be loaded here.', 'the message replaces the broken thumbnail');
     equal(card.querySelector('[part=link]')?.textContent, 'View this post on Instagram', 'card stays');
   });
 
@@ -70,6 +116,7 @@ describe('the attributed fallback card', () => {
     const { card } = await fallbackOf({ url: post(unique('Gone')), thumbnail: PIXEL, 'thumbnail-alt': 'A red boat' });
     const image = card.querySelector<HTMLImageElement>('[part=thumbnail]');
     equal(`${image?.getAttribute('src') === PIXEL} ${image?.alt}`, 'true A red boat');
+    equal(visibleMessage(card), '', 'no message over the thumbnail');
   });
 
   it('keeps the reserved box when falling back', async () => {
@@ -82,12 +129,13 @@ describe('the attributed fallback card', () => {
     IgEmbedElement.strings = { ...saved, provider: 'Instagram (FR)' };
     try {
       const element = embed({ url: post(unique('Gone')), loading: 'eager' });
-      element.strings = { view: 'Voir cette publication sur Instagram' };
+      element.strings = { view: 'Voir cette publication sur Instagram', unavailable: 'Cette publication est indisponible.' };
       await nextEvent(element, 'ig-embed-fallback');
       await element.updateComplete;
       const card = element.shadowRoot as ShadowRoot;
       equal(card.querySelector('[part=link]')?.textContent, 'Voir cette publication sur Instagram', 'link text');
       equal(card.querySelector('[part=provider]')?.textContent, 'Instagram (FR)', 'provider text');
+      equal(visibleMessage(card), 'Cette publication est indisponible.', 'message text');
     } finally {
       IgEmbedElement.strings = saved;
     }
@@ -111,4 +159,52 @@ describe('the attributed fallback card', () => {
     equal(getComputedStyle(link).outlineStyle, 'solid', 'outline');
     before.remove();
   });
+});
+
+/** An element's colour over the opaque background behind it, as sRGB bytes (a canvas resolves any CSS colour syntax). */
+function paint(layers: string[]): [number, number, number] {
+  const context = document.createElement('canvas').getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D;
+  for (const layer of layers) {
+    context.fillStyle = layer;
+    context.fillRect(0, 0, 1, 1);
+  }
+  const [r, g, b] = context.getImageData(0, 0, 1, 1).data;
+  return [r as number, g as number, b as number];
+}
+
+/** The backgrounds behind `element`, outermost first, from its nearest opaque one (shadow-including ancestors). */
+function backgrounds(element: Element): string[] {
+  const layers: string[] = [];
+  for (let node: Element | null = element; node; node = node.parentElement ?? ((node.getRootNode() as ShadowRoot).host ?? null)) {
+    const color = getComputedStyle(node).backgroundColor;
+    layers.unshift(color);
+    if (paint(['#000', color]).join() === paint(['#fff', color]).join()) return layers; // opaque
+  }
+  return ['#fff', ...layers];
+}
+
+function contrast(element: Element): number {
+  const behind = backgrounds(element);
+  const luminance = (rgb: number[]) => {
+    const [r, g, b] = rgb.map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * (r as number) + 0.7152 * (g as number) + 0.0722 * (b as number);
+  };
+  const [a, b] = [luminance(paint(behind)), luminance(paint([...behind, getComputedStyle(element).color]))];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}
+
+describe('the fallback card\'s default colours', () => {
+  for (const scheme of ['light', 'dark']) {
+    it(`have at least 4.5:1 text contrast on a ${scheme} host page, and follow its color-scheme`, async () => {
+      container().style.colorScheme = scheme;
+      const { card } = await fallbackOf({ url: `https://www.instagram.com/jane/p/${unique('Gone')}/` });
+      const ratios = ['author', 'provider', 'message', 'link'].map((part) => {
+        const ratio = contrast(card.querySelector(`[part=${part}]`) as Element);
+        return `${part} ${ratio >= 4.5 ? 'ok' : ratio.toFixed(2)}`;
+      });
+      equal(ratios.join(', '), 'author ok, provider ok, message ok, link ok', 'contrast');
+      const background = paint([getComputedStyle(card.querySelector('[part=card]') as Element).backgroundColor]).join();
+      equal(background, scheme === 'dark' ? '18,18,18' : '255,255,255', 'card background');
+    });
+  }
 });
