@@ -34,19 +34,6 @@ const builds: Record<string, UserConfig> = {
   },
   demo: {
     root: resolve(root, 'demo'),
-    plugins: [
-      {
-        // The demo imports the widget's source entry, which registers <ig-embed> by importing define.ts.
-        // package.json `sideEffects` does not list widget/index.ts, so the bundler would drop that
-        // import (and the registration with it); mark the entry as side-effectful for the demo build.
-        name: 'ig-embed-demo-widget-entry',
-        enforce: 'pre',
-        async resolveId(source, importer, options) {
-          const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
-          return resolved?.id === resolve(root, 'widget/index.ts') ? { ...resolved, moduleSideEffects: true } : resolved;
-        },
-      },
-    ],
     // demo/public holds files referenced from attributes Vite does not rewrite (e.g. the fallback thumbnail).
     publicDir: resolve(root, 'demo/public'),
     build: {
