@@ -3,13 +3,12 @@ import assert from 'node:assert/strict';
 import { maxHeaderSize } from 'node:http';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { createProxy } from '../../proxy/app.js';
-import { parseConfig } from '../../proxy/config.js';
 import { ERRORS } from '../../proxy/errors.js';
 import { createLogger } from '../../proxy/log.js';
 import type { FakeBehaviour } from '../../proxy/fake-graph.js';
 import { MAX_QUERY_LENGTH } from '../../proxy/query.js';
 import { URL_TABLE } from '../support/url-table.js';
-import { errorOf, oembedPath, POST, startHarness, type Harness, type RawResponse } from './harness.js';
+import { assertNoSecrets, CANARY_TOKEN, canaryConfig, errorOf, oembedPath, POST, startHarness, type Harness, type RawResponse } from './harness.js';
 
 const post = (code: string) => `https://www.instagram.com/p/${code}/`;
 
@@ -94,7 +93,7 @@ describe('errors that need their own setup', () => {
   test('500 internal_error comes only from onError and tells the client nothing more', async () => {
     const lines: string[] = [];
     const log = createLogger({ secrets: [], write: (line) => lines.push(line) });
-    const proxy = createProxy(parseConfig({ UPSTREAM: 'fixtures' }), {
+    const proxy = createProxy(canaryConfig({ UPSTREAM: 'fixtures' }), {
       log,
       distDir: false,
       clientAddress: () => { throw new Error('secret internal detail'); },
@@ -105,6 +104,7 @@ describe('errors that need their own setup', () => {
     const errors = lines.filter((l) => l.includes('"level":"error"'));
     assert.equal(errors.length, 1);
     assert.match(errors[0]!, /secret internal detail/);
+    assertNoSecrets([CANARY_TOKEN], [...lines.map((line) => ['a log line', line] as const), ['the response', JSON.stringify([...res.headers])]]);
     proxy.close();
   });
 });

@@ -7,9 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createProxy } from '../../proxy/app.js';
-import { parseConfig } from '../../proxy/config.js';
 import { EMBED_SCRIPT_TAG } from '../../proxy/sanitize-html.js';
-import { errorOf, oembedPath, POST, rawRequest, startHarness, type Harness } from './harness.js';
+import { canaryConfig, errorOf, oembedPath, POST, rawRequest, startHarness, type Harness } from './harness.js';
 
 const silent = { info() {}, warn() {}, error() {} };
 
@@ -263,7 +262,8 @@ describe('origins and CORS', () => {
 
 describe('routes', () => {
   let h: Harness;
-  before(async () => { h = await startHarness({ METRICS_TOKEN: 'scrape-me' }); });
+  // Tokenless on purpose: these tests assert `token: false` and the tokenless budget (900).
+  before(async () => { h = await startHarness({ META_ACCESS_TOKEN: '', METRICS_TOKEN: 'scrape-me' }); });
   after(() => h.close());
 
   test('/healthz reports the breaker, the upstream mode and the token', async () => {
@@ -321,7 +321,7 @@ describe('routes', () => {
 describe('embedding and static files', () => {
   test('createProxy mounts in another Hono app and answers through app.request()', async () => {
     const { Hono } = await import('hono');
-    const proxy = createProxy(parseConfig({ UPSTREAM: 'fixtures' }), { log: silent, distDir: false });
+    const proxy = createProxy(canaryConfig({ UPSTREAM: 'fixtures' }), { log: silent, distDir: false });
     const app = new Hono();
     app.get('/', (c) => c.text('my site'));
     app.route('/', proxy);
@@ -343,7 +343,7 @@ describe('embedding and static files', () => {
     writeFileSync(join(dist, 'demo/assets/app-1234.js'), 'console.log(1)');
     const distDir = pathToFileURL(`${dist}/`);
 
-    const withDemo = createProxy(parseConfig({ DEMO: '1' }), { log: silent, distDir });
+    const withDemo = createProxy(canaryConfig({ DEMO: '1' }), { log: silent, distDir });
     const js = await withDemo.request('/ig-embed.js', { headers: { 'accept-encoding': 'gzip' } });
     assert.equal(js.status, 200);
     assert.equal(js.headers.get('content-type'), 'text/javascript; charset=utf-8');
@@ -360,7 +360,7 @@ describe('embedding and static files', () => {
     assert.equal((await withDemo.request('/assets/app-1234.js')).headers.get('cache-control'), 'public, max-age=31536000, immutable');
     withDemo.close();
 
-    const noDemo = createProxy(parseConfig({}), { log: silent, distDir });
+    const noDemo = createProxy(canaryConfig(), { log: silent, distDir });
     assert.equal((await noDemo.request('/ig-embed.js')).status, 200);
     assert.equal((await noDemo.request('/')).status, 404);
     noDemo.close();

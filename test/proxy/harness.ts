@@ -1,15 +1,50 @@
 /** Test harness: the proxy served over real HTTP on 127.0.0.1, in front of the fake Graph API over real HTTP. */
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
+import { after } from 'node:test';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createNodeListener, createProxy, type ProxyApp } from '../../proxy/app.js';
 import { createClientErrorHandler } from '../../proxy/client-error.js';
 import { configSecrets, parseConfig, type ProxyConfig } from '../../proxy/config.js';
-import { createLogger } from '../../proxy/log.js';
+import { createLogger, type Logger } from '../../proxy/log.js';
 import { startFakeGraphServer, type FakeGraphServer } from '../support/fake-graph-server.js';
 
 export const POST = 'https://www.instagram.com/p/fA9uwTtkSN/';
+
+/**
+ * The token every harness (and canaryConfig) runs with unless its env sets META_ACCESS_TOKEN itself
+ * (`''` = tokenless). The fake accepts it. Issue 2: run the suite with a canary token and search all output.
+ */
+export const CANARY_TOKEN = '987654|SUITECANARYz7Qw';
+
+/** parseConfig with the canary token, for tests that build a proxy without the harness. */
+export function canaryConfig(env: Record<string, string> = {}): ProxyConfig {
+  return parseConfig({ META_ACCESS_TOKEN: CANARY_TOKEN, ...env });
+}
+
+/**
+ * Every spelling of a secret worth searching output for: the whole token raw, URL-encoded and
+ * base64 (an Authorization: Basic slip), and for `APPID|SECRET` the secret half alone when it is long
+ * enough not to match ordinary words (a test's `1234|bad` is checked whole only).
+ */
+function secretForms(secret: string): string[] {
+  const forms = [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')];
+  const half = /^[0-9]+\|(.{8,})$/.exec(secret)?.[1];
+  if (half) forms.push(half);
+  return forms;
+}
+
+/** Fails, naming where, if any of `texts` holds any spelling of any of `secrets` (case-insensitive). */
+export function assertNoSecrets(secrets: ReadonlyArray<string | undefined>, texts: Iterable<readonly [where: string, text: string]>): void {
+  const forms = secrets.filter((s): s is string => !!s).flatMap(secretForms);
+  for (const [where, text] of texts) {
+    const lower = text.toLowerCase();
+    const found = forms.find((form) => lower.includes(form.toLowerCase()));
+    assert.equal(found, undefined, `a secret (${found}) leaked into ${where}: ${text.slice(0, 300)}`);
+  }
+}
 
 /** `/instagram_oembed?url=<encoded url>` plus any extra raw query text. */
 export function oembedPath(url: string, extra = ''): string {
@@ -31,12 +66,17 @@ export interface Harness {
   proxy: ProxyApp;
   config: ProxyConfig;
   clock: Clock;
-  /** Every log line the proxy (and its Graph client) wrote. */
+  /** Every log line the proxy (and its Graph client) wrote, redacted as in production. */
   logs: string[];
   /** Raw HTTP: bodies are not decompressed, so encodings can be checked byte for byte. */
   get(path: string, headers?: Record<string, string>, method?: string): Promise<RawResponse>;
   /** Upstream calls seen by the fake so far. */
   readonly calls: number;
+  /**
+   * Stops everything, then asserts the token (and METRICS_TOKEN) never appeared in any log line the
+   * proxy tried to write (before redaction), in any byte the server sent, in any body h.get()
+   * decompressed, or anywhere the fake saw it but a `Bearer` Authorization header.
+   */
   close(): Promise<void>;
 }
 
@@ -87,9 +127,15 @@ export async function rawExchange(base: string, bytes: string | Buffer): Promise
  */
 export async function startHarness(env: Record<string, string> = {}, options: { onRequest?: () => void } = {}): Promise<Harness> {
   const upstream = await startFakeGraphServer();
-  const config = parseConfig({ GRAPH_API_URL: upstream.url, ...env });
+  const config = canaryConfig({ GRAPH_API_URL: upstream.url, ...env });
   const logs: string[] = [];
-  const log = createLogger({ secrets: configSecrets(config), write: (line) => logs.push(line) });
+  // The canary is searched for in what the proxy *tried* to log, so a leak the redactor happens to
+  // hide still fails; `logs` keeps the production (redacted) lines the tests read.
+  const unredacted: string[] = [];
+  const log = tee(
+    createLogger({ secrets: configSecrets(config), write: (line) => logs.push(line) }),
+    createLogger({ secrets: [], write: (line) => unredacted.push(line) }),
+  );
   const clock = new Clock();
   const proxy = createProxy(config, { log, now: clock.now, distDir: false });
   // The same composition as server.ts: the Node fast lane for hits, Hono for everything else.
@@ -99,9 +145,13 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
     options.onRequest?.();
   });
   server.on('clientError', createClientErrorHandler(log));
+  const sent: Array<Array<string>> = [];
+  server.on('connection', (socket: Socket) => sent.push(tapWrites(socket)));
+  const decoded: string[] = [];
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  openHarnesses.add(base);
   return {
     base,
     upstream,
@@ -109,7 +159,13 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
     config,
     clock,
     logs,
-    get: (path, headers = {}, method = 'GET') => rawRequest(base + path, headers, method),
+    async get(path, headers = {}, method = 'GET') {
+      const res = await rawRequest(base + path, headers, method);
+      const encoding = res.headers['content-encoding'];
+      if (encoding === 'gzip') decoded.push(gunzipSync(res.body).toString('utf8'));
+      if (encoding === 'br') decoded.push(brotliDecompressSync(res.body).toString('utf8'));
+      return res;
+    },
     get calls() { return upstream.fake.calls.length; },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -117,8 +173,50 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
       await closed;
       proxy.close();
       await upstream.close();
+      openHarnesses.delete(base);
+
+      const secrets = [config.accessToken, config.metricsToken];
+      assertNoSecrets(secrets, [
+        ...unredacted.map((line) => ['a log line', line] as const),
+        ...sent.map((chunks) => ['the bytes sent on a connection', chunks.join('')] as const),
+        ...decoded.map((body) => ['a decompressed response body', body] as const),
+      ]);
+      for (const call of upstream.fake.calls) {
+        const { authorization, ...others } = call.headers;
+        assertNoSecrets(secrets, [['an upstream URL', call.url], ...Object.entries(others).map(([name, value]) => [`upstream header ${name}`, value] as const)]);
+        if (authorization !== undefined) assert.equal(authorization, `Bearer ${config.accessToken}`, 'the upstream Authorization header');
+      }
     },
   };
+}
+
+// The canary search runs in close(): a harness left open would go unchecked.
+const openHarnesses = new Set<string>();
+after(() => {
+  assert.deepEqual([...openHarnesses], [], 'harnesses never closed (their canary check did not run)');
+});
+
+/** One logger writing to several. */
+function tee(...loggers: Logger[]): Logger {
+  return {
+    info: (msg, fields) => { for (const l of loggers) l.info(msg, fields); },
+    warn: (msg, fields) => { for (const l of loggers) l.warn(msg, fields); },
+    error: (msg, fields) => { for (const l of loggers) l.error(msg, fields); },
+  };
+}
+
+/** Records every byte written to `socket` (response heads and bodies, fast lane, Hono and clientError alike). */
+function tapWrites(socket: Socket): string[] {
+  const chunks: string[] = [];
+  const record = (chunk: unknown) => {
+    if (typeof chunk === 'string') chunks.push(chunk);
+    else if (chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1'));
+  };
+  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+  const end = socket.end.bind(socket) as (...args: unknown[]) => Socket;
+  socket.write = ((...args: unknown[]) => { record(args[0]); return write(...args); }) as Socket['write'];
+  socket.end = ((...args: unknown[]) => { if (typeof args[0] !== 'function') record(args[0]); return end(...args); }) as Socket['end'];
+  return chunks;
 }
 
 /** The parsed `{"error":{"code","message"}}` of an error response. */
