@@ -1,13 +1,17 @@
-// Screenshots of the fallback card in each situation, light and dark, for looking at (not an automated test).
+// Screenshots of the fallback card in each situation, light and dark, and of posts rendered by the fake
+// Instagram (the test stand-in), for looking at (not an automated test).
 // Usage: npx vite build --mode script && node test/widget/card-screenshots.mjs [outDir]   (default test-output/cards)
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { chromium } from 'playwright';
+import { routeInstagram } from '../support/fake-instagram/index.mjs';
 
 const root = new URL('../../', import.meta.url);
 const out = process.argv[2] ?? new URL('test-output/cards/', root).pathname;
 const script = readFileSync(new URL('dist/script/ig-embed.js', root));
 const thumbnail = readFileSync(new URL('demo/public/demo-thumbnail.svg', root));
+const eraA = JSON.parse(readFileSync(new URL('proxy/fixtures/graph/xperience-meta-embeds_2026-09_graph-v25_tokenless_p_fA9uwTtkSN.json', root), 'utf8'));
+const RENDERED = ['fA9uwTtkSN', 'B9bOM-6Ax_d', 'CARbvuYDm3Q'];
 
 // Shortcode prefix → the proxy's answer, as in test/widget/support/proxy-fake.mjs.
 const CASES = [
@@ -35,11 +39,23 @@ const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   if (url.pathname === '/ig-embed.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
   if (url.pathname === '/thumb.svg') return res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(thumbnail);
+  if (url.pathname === '/rendered') {
+    const posts = RENDERED.map((code) => `<ig-embed loading="eager" url="https://www.instagram.com/p/${code}/" data-code="${code}"></ig-embed>`);
+    return res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><meta charset="utf-8">
+<style>body{margin:0;padding:24px;background:#f4f4f5;display:flex;gap:24px;align-items:start}ig-embed{width:360px}</style>
+<script src="/ig-embed.js" defer></script>${posts.join('')}`);
+  }
   if (url.pathname === '/light' || url.pathname === '/dark') {
     return res.writeHead(200, { 'content-type': 'text/html' }).end(page(url.pathname.slice(1)));
   }
   if (url.pathname === '/instagram_oembed') {
-    const gone = /\/p\/Gone/.test(url.searchParams.get('url') ?? '');
+    const post = url.searchParams.get('url') ?? '';
+    const rendered = RENDERED.find((code) => post.includes(`/p/${code}/`));
+    if (rendered) {
+      const html = eraA.html.replaceAll('p/fA9uwTtkSN', `p/${rendered}`);
+      return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...eraA, html }));
+    }
+    const gone = /\/p\/Gone/.test(post);
     const [status, code] = gone ? [404, 'not_embeddable'] : [502, 'upstream_error'];
     return res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code, message: code } }));
   }
@@ -53,7 +69,16 @@ const browser = await chromium.launch({
 });
 try {
   mkdirSync(out, { recursive: true });
-  const tab = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  await routeInstagram(context);
+  const tab = await context.newPage();
+  await tab.goto(`${base}/rendered`);
+  await tab.waitForFunction(() => [...document.querySelectorAll('ig-embed')].every((el) => el.getAttribute('state') === 'rendered'));
+  await tab.waitForTimeout(400); // the box's height transition (0.25 s)
+  // Not fullPage: resizing the viewport for the shot leaves the cross-origin iframes painted at their old width.
+  await tab.setViewportSize({ width: 1200, height: 1000 });
+  await tab.waitForTimeout(300);
+  await tab.screenshot({ path: `${out}/stand-in.png` });
   for (const scheme of ['light', 'dark']) {
     await tab.goto(`${base}/${scheme}`);
     await tab.waitForFunction(() => [...document.querySelectorAll('ig-embed')].every((el) => el.getAttribute('state') === 'fallback'));

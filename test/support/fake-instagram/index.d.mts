@@ -3,6 +3,8 @@ import type { BrowserContext } from 'playwright';
 
 export function heightFor(shortcode: string): number;
 export const FAKE_EMBED_JS: string;
+/** The fake embed iframe page for one post: an Instagram-like picture, exactly `heightFor(shortcode)` (or `heights[shortcode]`) px tall. */
+/** The fake embed iframe page for one post: Instagram-like, marked "test stand-in", exactly as tall as the MEASURE height it posts. */
 export function embedPage(shortcode: string, heights?: Record<string, number>): string;
 export interface FakeInstagramStats { scriptRequests: number; frameRequests: string[] }
 export function routeInstagram(

@@ -21,11 +21,15 @@
  * Page-side counters: window.__fakeInstgrm = { scriptLoads, processCalls }.
  */
 
-/** The default MEASURE height for a shortcode: stable, varied between 420 and 899 px. */
-export function heightFor(shortcode) {
+function hashOf(shortcode) {
   let hash = 0;
   for (const ch of shortcode) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
-  return 420 + (hash % 480);
+  return hash;
+}
+
+/** The default MEASURE height for a shortcode: stable, varied between 420 and 899 px. */
+export function heightFor(shortcode) {
+  return 420 + (hashOf(shortcode) % 480);
 }
 
 /** The fake embed.js, as served to pages. */
@@ -118,14 +122,54 @@ export const FAKE_EMBED_JS_VARIANTS = {
 `,
 };
 
-/** The fake embed iframe page for one post. */
+// Outline icons (24×24, stroked) for the fake post's action row: like, comment, share, save.
+const ICONS = {
+  like: 'M12 20s-7.5-4.6-9.3-9A5 5 0 0 1 12 6a5 5 0 0 1 9.3 5c-1.8 4.4-9.3 9-9.3 9z',
+  comment: 'M20.5 12a8.5 8.5 0 1 1-3.6-6.9A8.5 8.5 0 0 1 20.5 12zm0 8.5-2.2-3.7',
+  share: 'M21.5 3 10 14M21.5 3l-7 18-4.5-7L3 9.5z',
+  save: 'M19 21l-7-6-7 6V3h14z',
+};
+const icon = (name) =>
+  `<svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true"><path d="${ICONS[name]}"/></svg>`;
+
+/**
+ * The fake embed iframe page for one post: looks like an Instagram post (header, picture, actions,
+ * caption lines), marked "test stand-in", and exactly as tall as the MEASURE height it reports, so
+ * layout tests measure what the page shows. The picture takes whatever height the rest leaves.
+ */
 export function embedPage(shortcode, heights = {}) {
   const height = heights[shortcode] ?? heightFor(shortcode);
   const never = shortcode.includes('Never');
   const mountDelay = shortcode.includes('Late') ? 600 : 30;
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Instagram</title></head>
-<body style="margin:0;height:${height}px;background:#fff">
-<div data-post="${shortcode}">Post ${shortcode}</div>
+  const hue = hashOf(shortcode) % 360;
+  const username = shortcode.toLowerCase().replace(/[^a-z0-9_]/g, '').slice(0, 14) || 'instagram';
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Instagram post (test stand-in)</title>
+<style>
+html,body{margin:0;height:${height}px;overflow:hidden}
+body{box-sizing:border-box;display:flex;flex-direction:column;background:#fff;color:#262626;font:14px/18px system-ui,sans-serif}
+header{display:flex;align-items:center;gap:10px;height:54px;padding:0 14px;flex:none}
+.avatar{width:32px;height:32px;border-radius:50%;box-sizing:border-box;border:2px solid #fff;
+  box-shadow:0 0 0 2px #d62976;background:linear-gradient(135deg,hsl(${hue} 60% 70%),hsl(${(hue + 50) % 360} 60% 50%))}
+.user{font-weight:600;flex:1;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.stand-in{font:600 10px/16px ui-monospace,monospace;letter-spacing:.04em;text-transform:uppercase;color:#8e8e8e;
+  border:1px dashed #c7c7c7;border-radius:4px;padding:0 5px}
+.picture{flex:1;min-height:0;position:relative;overflow:hidden;
+  background:radial-gradient(circle at 72% 28%,hsl(${(hue + 30) % 360} 95% 85% / .9) 0 9%,transparent 30%),
+    linear-gradient(160deg,hsl(${hue} 70% 62%),hsl(${(hue + 60) % 360} 65% 48%) 60%,hsl(${(hue + 100) % 360} 55% 32%))}
+.picture::after{content:"";position:absolute;inset:0;
+  background:radial-gradient(90% 45% at 22% 104%,hsl(${(hue + 110) % 360} 40% 24% / .75) 0 70%,transparent 71%),
+    radial-gradient(110% 38% at 85% 108%,hsl(${(hue + 90) % 360} 45% 30% / .6) 0 70%,transparent 71%)}
+.actions{display:flex;gap:14px;padding:10px 14px 6px;flex:none}
+.actions svg{fill:none;stroke:#262626;stroke-width:1.8;stroke-linejoin:round;stroke-linecap:round}
+.actions .save{margin-left:auto}
+.caption{display:grid;gap:8px;padding:6px 14px 16px;flex:none}
+.bar{height:10px;border-radius:5px;background:#efefef}
+</style></head>
+<body data-post="${shortcode}">
+<header><div class="avatar"></div><div class="user">${username}</div><div class="stand-in">test stand-in</div></header>
+<div class="picture" role="img" aria-label="Post ${shortcode}"></div>
+<div class="actions">${icon('like')}${icon('comment')}${icon('share')}<span class="save">${icon('save')}</span></div>
+<div class="caption"><div class="bar" style="width:82%"></div><div class="bar" style="width:56%"></div></div>
 <script>
   const send = (message) => parent.postMessage(JSON.stringify(message), '*');
   send({ type: 'LOADING', details: {} });
