@@ -62,6 +62,10 @@ function asset(bytes: Uint8Array<ArrayBuffer>, path: string, cacheControl: strin
   };
 }
 
+function safeScriptName(name: unknown): string | undefined {
+  return typeof name === 'string' && /^[A-Za-z0-9_-][A-Za-z0-9._-]*\.js$/.test(name) ? name : undefined;
+}
+
 function walk(dir: string, prefix: string, out: Array<[string, string]>): void {
   for (const name of readdirSync(dir).sort()) {
     if (name.startsWith('.')) continue;
@@ -84,9 +88,16 @@ export function loadStaticAssets(options: { distDir: URL; demo: boolean; warn?: 
   const scriptDir = fileURLToPath(new URL('script/', options.distDir));
   const manifestPath = `${scriptDir}manifest.json`;
   if (existsSync(manifestPath)) {
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { file?: unknown; hashedFile?: unknown };
-    const file = typeof manifest.file === 'string' ? manifest.file : 'ig-embed.js';
-    const hashed = typeof manifest.hashedFile === 'string' && /^[A-Za-z0-9._-]+\.js$/.test(manifest.hashedFile) ? manifest.hashedFile : undefined;
+    let manifest: { file?: unknown; hashedFile?: unknown } = {};
+    try {
+      manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as typeof manifest ?? {};
+    } catch {
+      // A half-written build must not stop the proxy; the unhashed script is still worth serving.
+      warn('dist/script/manifest.json is not valid JSON: serving ig-embed.js without its hashed copy');
+    }
+    // Names only, never paths: the manifest decides which files under dist/script are read.
+    const file = safeScriptName(manifest.file) ?? 'ig-embed.js';
+    const hashed = safeScriptName(manifest.hashedFile);
     if (existsSync(scriptDir + file)) {
       const bytes = new Uint8Array(readFileSync(scriptDir + file));
       files.set('/ig-embed.js', asset(bytes, file, SHORT));

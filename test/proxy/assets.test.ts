@@ -1,0 +1,141 @@
+// Static files: manifest reading, cache lifetimes, the demo only when asked, ETag/304, and a missing or broken build as a warning.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { after, describe, test } from 'node:test';
+import { assetResponse, defaultDistDir, loadStaticAssets, type StaticAsset } from '../../proxy/assets.js';
+import { parseConfig } from '../../proxy/config.js';
+
+const SCRIPT = `(()=>{${'customElements.define("ig-embed",class extends HTMLElement{});'.repeat(20)}})();\n`;
+const made: string[] = [];
+after(() => { for (const dir of made) rmSync(dir, { recursive: true }); });
+
+/** A dist/ directory holding `files` (path → contents); returns its file: URL with a trailing slash. */
+function dist(files: Record<string, string | Buffer>): URL {
+  const dir = mkdtempSync(join(tmpdir(), 'ig-embed-assets-'));
+  made.push(dir);
+  for (const [path, contents] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), contents);
+  }
+  return pathToFileURL(`${dir}/`);
+}
+
+const BUILT = {
+  'script/ig-embed.js': SCRIPT,
+  'script/ig-embed.0123abcd.js': SCRIPT,
+  'script/manifest.json': JSON.stringify({ file: 'ig-embed.js', hashedFile: 'ig-embed.0123abcd.js', integrity: 'sha384-x', gzipBytes: 1 }),
+  'demo/index.html': `<!doctype html><title>demo</title>${'<p>An embedded post.</p>'.repeat(20)}`,
+  'demo/cms.html': '<!doctype html><title>cms</title>',
+  'demo/assets/app-1234.js': 'console.log(1);'.repeat(20),
+  'demo/favicon.svg': `<svg xmlns="http://www.w3.org/2000/svg">${'<path d="M0 0h1v1z"/>'.repeat(20)}</svg>`,
+  'demo/photo.png': Buffer.alloc(2048, 0x89),
+  'demo/.DS_Store': 'junk',
+};
+
+function load(files: Record<string, string | Buffer>, demo: boolean) {
+  const warnings: string[] = [];
+  const assets = loadStaticAssets({ distDir: dist(files), demo, warn: (msg) => warnings.push(msg) });
+  return { assets, warnings };
+}
+
+const summary = (a: StaticAsset | undefined) => a && { type: a.contentType, cache: a.cacheControl, gzip: a.variant.gzip !== undefined };
+
+describe('loadStaticAssets', () => {
+  test('reads the manifest: /ig-embed.js for 5 minutes, the hashed copy immutable, both compressed', () => {
+    const { assets, warnings } = load(BUILT, false);
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(assets.script, { file: '/ig-embed.js', hashedFile: '/ig-embed.0123abcd.js' });
+    assert.deepEqual(summary(assets.get('/ig-embed.js')), { type: 'text/javascript; charset=utf-8', cache: 'public, max-age=300', gzip: true });
+    assert.deepEqual(summary(assets.get('/ig-embed.0123abcd.js')), { type: 'text/javascript; charset=utf-8', cache: 'public, max-age=31536000, immutable', gzip: true });
+    assert.equal(new TextDecoder().decode(assets.get('/ig-embed.js')?.variant.identity.body), SCRIPT);
+  });
+
+  test('the demo is off unless asked (DEMO=1): no page, no asset, no count', () => {
+    assert.equal(parseConfig({}).demo, false);
+    const { assets, warnings } = load(BUILT, parseConfig({}).demo);
+    assert.deepEqual([assets.demoFiles, assets.get('/'), assets.get('/index.html'), assets.get('/assets/app-1234.js'), warnings],
+      [0, undefined, undefined, undefined, []]);
+  });
+
+  test('with DEMO=1 the demo is served: pages revalidate, /assets/ is immutable, dotfiles are skipped', () => {
+    const { assets } = load(BUILT, parseConfig({ DEMO: '1' }).demo);
+    assert.equal(assets.demoFiles, 5);
+    assert.equal(assets.get('/'), assets.get('/index.html'));
+    assert.equal(assets.get('/cms'), assets.get('/cms.html'));
+    assert.deepEqual(summary(assets.get('/')), { type: 'text/html; charset=utf-8', cache: 'no-cache', gzip: true });
+    assert.deepEqual(summary(assets.get('/assets/app-1234.js')), { type: 'text/javascript; charset=utf-8', cache: 'public, max-age=31536000, immutable', gzip: true });
+    assert.deepEqual(summary(assets.get('/favicon.svg')), { type: 'image/svg+xml', cache: 'no-cache', gzip: true });
+    // Already compressed formats are stored once, however compressible (these bytes are).
+    assert.deepEqual(summary(assets.get('/photo.png')), { type: 'image/png', cache: 'no-cache', gzip: false });
+    assert.equal(assets.get('/.DS_Store'), undefined);
+  });
+
+  test('a missing dist/ is a warning, not a crash: the proxy runs without the widget and the demo', () => {
+    const { assets, warnings } = load({}, true);
+    assert.deepEqual([assets.script, assets.demoFiles, assets.get('/ig-embed.js')], [undefined, 0, undefined]);
+    assert.deepEqual(warnings, [
+      'widget script not built (dist/script missing): GET /ig-embed.js answers 404 until `npm run build`',
+      'DEMO=1 but the demo is not built (dist/demo missing): run `npm run build`',
+    ]);
+  });
+
+  test('a manifest that is not JSON is a warning; the unhashed script is still served', () => {
+    const { assets, warnings } = load({ 'script/manifest.json': '{"file": "ig-emb', 'script/ig-embed.js': SCRIPT }, false);
+    assert.deepEqual(assets.script, { file: '/ig-embed.js', hashedFile: undefined });
+    assert.deepEqual(warnings, ['dist/script/manifest.json is not valid JSON: serving ig-embed.js without its hashed copy']);
+  });
+
+  test('manifest names are file names, never paths: anything else falls back to ig-embed.js and no hashed copy', () => {
+    const { assets } = load({
+      'script/manifest.json': JSON.stringify({ file: '../demo/secret.js', hashedFile: '/etc/hosts.js' }),
+      'script/ig-embed.js': SCRIPT,
+      'demo/secret.js': 'SECRET',
+    }, false);
+    assert.deepEqual(assets.script, { file: '/ig-embed.js', hashedFile: undefined });
+    assert.equal(new TextDecoder().decode(assets.get('/ig-embed.js')?.variant.identity.body), SCRIPT);
+  });
+
+  test('a manifest naming a hashed copy that was not built serves the script without it', () => {
+    const { assets, warnings } = load({ 'script/manifest.json': BUILT['script/manifest.json'], 'script/ig-embed.js': SCRIPT }, false);
+    assert.deepEqual([assets.script, assets.get('/ig-embed.0123abcd.js'), warnings], [{ file: '/ig-embed.js', hashedFile: undefined }, undefined, []]);
+  });
+});
+
+describe('assetResponse', () => {
+  const { assets } = load(BUILT, false);
+  const script = assets.get('/ig-embed.js')!;
+
+  test('200 with the accepted encoding, its ETag, CORS for SRI, nosniff and the request id', async () => {
+    const res = assetResponse(script, 'gzip', undefined, 'rid-1');
+    assert.equal(res.status, 200);
+    assert.deepEqual(Object.fromEntries(res.headers), {
+      'content-type': 'text/javascript; charset=utf-8', 'content-length': script.variant.gzip!.length, 'cache-control': 'public, max-age=300',
+      etag: script.variant.gzip!.etag, vary: 'Accept-Encoding', 'x-content-type-options': 'nosniff', 'access-control-allow-origin': '*',
+      'x-request-id': 'rid-1', 'content-encoding': 'gzip',
+    });
+    assert.equal(gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8'), SCRIPT);
+  });
+
+  test('each encoding has its own ETag; If-None-Match with it (weak, in a list, or *) gives 304 without a body', async () => {
+    const plain = assetResponse(script, undefined, undefined, 'r');
+    const gz = assetResponse(script, 'gzip', undefined, 'r');
+    assert.notEqual(plain.headers.get('etag'), gz.headers.get('etag'));
+    for (const inm of [gz.headers.get('etag')!, `W/${gz.headers.get('etag')!}`, `"nope", ${gz.headers.get('etag')!}`, '*']) {
+      const again = assetResponse(script, 'gzip', inm, 'r');
+      assert.equal(again.status, 304, inm);
+      assert.deepEqual([again.headers.get('etag'), again.headers.get('content-length'), again.headers.get('content-encoding'), await again.text()],
+        [gz.headers.get('etag'), null, null, '']);
+    }
+    // The identity ETag does not validate the gzip representation.
+    assert.equal(assetResponse(script, 'gzip', plain.headers.get('etag')!, 'r').status, 200);
+  });
+});
+
+test('defaultDistDir: dist/ itself when running from dist/proxy/, ../dist/ when running from source', () => {
+  assert.equal(defaultDistDir('file:///app/dist/proxy/assets.js').href, 'file:///app/dist/');
+  assert.equal(defaultDistDir('file:///repo/proxy/assets.ts').href, 'file:///repo/dist/');
+});
