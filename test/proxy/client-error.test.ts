@@ -1,5 +1,8 @@
 // Requests node:http cannot parse get our JSON error with a stable code over a raw socket, never a bare close or an empty 4xx.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createClientErrorHandler } from '../../proxy/client-error.js';
 import { ERRORS } from '../../proxy/errors.js';
@@ -47,6 +50,21 @@ describe('unparseable requests over a raw socket', () => {
     const res = await rawExchange(h.base, 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     assert.equal(res.statusLine, 'HTTP/1.1 200 OK');
   });
+});
+
+test('a request head that does not arrive in time gets 408 request_timeout', async () => {
+  // node checks deadlines every connectionsCheckingInterval; shortened here so the test takes ~0.2 s.
+  const server = createServer({ headersTimeout: 100, requestTimeout: 150, connectionsCheckingInterval: 20 }, (_req, res) => res.end());
+  server.on('clientError', createClientErrorHandler());
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  try {
+    const res = await rawExchange(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 'GET /healthz HTTP/1.1\r\nHost: x\r\n');
+    assert.equal(res.statusLine, 'HTTP/1.1 408 Request Timeout');
+    assertJsonError(res, 408, 'request_timeout');
+  } finally {
+    server.close();
+  }
 });
 
 describe('createClientErrorHandler on its own', () => {

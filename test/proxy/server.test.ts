@@ -4,6 +4,9 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { oembedPath, rawExchange, rawRequest } from './harness.js';
@@ -86,7 +89,10 @@ describe('server.ts', () => {
     const metricsToken = 'CANARYMETRICS';
     const canary = /CANARY|123456%7C/i;
     const port = await freePort();
-    const server = run({ PORT: String(port), UPSTREAM: 'fixtures', META_ACCESS_TOKEN: token, METRICS_TOKEN: metricsToken });
+    // METRICS_TOKEN from a secret file (the container's way), so the file-read value is covered end to end.
+    const secrets = mkdtempSync(join(tmpdir(), 'ig-embed-secrets-'));
+    writeFileSync(join(secrets, 'metrics_token'), `${metricsToken}\n`);
+    const server = run({ PORT: String(port), UPSTREAM: 'fixtures', META_ACCESS_TOKEN: token, METRICS_TOKEN_FILE: join(secrets, 'metrics_token') });
     try {
       await until(() => server.stdout.some((l) => l.includes('"msg":"listening"')), 'the listening line');
       const base = `http://127.0.0.1:${port}`;
@@ -105,6 +111,7 @@ describe('server.ts', () => {
       for (const res of responses) assert.doesNotMatch(res.text + JSON.stringify(res.headers), canary);
     } finally {
       server.child.kill('SIGKILL');
+      rmSync(secrets, { recursive: true });
     }
   });
 
@@ -116,5 +123,8 @@ describe('server.ts', () => {
     assert.equal(await secret.exited, 1);
     assert.match(secret.stderr(), /^ig-embed: Invalid META_ACCESS_TOKEN: /);
     assert.doesNotMatch(secret.stderr(), /SECRETVALUE/);
+    const unmounted = run({ META_ACCESS_TOKEN_FILE: '/nonexistent/run/secrets/meta_token', UPSTREAM: 'fixtures' });
+    assert.equal(await unmounted.exited, 1);
+    assert.equal(unmounted.stderr(), 'ig-embed: Invalid META_ACCESS_TOKEN_FILE: expected the path of a readable file holding META_ACCESS_TOKEN (ENOENT).\n');
   });
 });
