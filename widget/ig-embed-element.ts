@@ -56,19 +56,24 @@ const DEFAULT_WIDTH = 540;
  * @slot embed - Filled by the element itself with its light-DOM wrapper (`[data-ig-embed-content]`); not for authors.
  *
  * @csspart frame - The reserved box around the embed or the card.
- * @csspart card - The fallback card.
- * @csspart thumbnail - The card's image.
- * @csspart attribution - The line naming the author and Instagram.
+ * @csspart card - The fallback card (fills the box: header, media, link).
+ * @csspart header - The card's top row: avatar and attribution.
+ * @csspart avatar - The round avatar: the author's initial, or an Instagram glyph when the author is unknown.
+ * @csspart attribution - The author's name over the word "Instagram" (or "Instagram" alone).
  * @csspart author - The author's name (a link when a profile URL is known).
  * @csspart provider - The word "Instagram".
- * @csspart link - The "View this post on Instagram" link.
+ * @csspart media - The panel between header and link, filling the box: the thumbnail or the message.
+ * @csspart thumbnail - The card's image (object-fit: cover; hidden if it fails to load, then the message shows).
+ * @csspart message - The Instagram glyph and a short sentence, when there is no thumbnail.
+ * @csspart link - The button-like "View this post on Instagram" link.
  *
+ * Colour defaults follow the host page's `color-scheme` (light, or dark under `color-scheme: dark`).
  * @cssprop [--ig-embed-min-height=640px] - Height reserved while loading and kept by the fallback.
- * @cssprop [--ig-embed-skeleton=#efefef] - Background of the box while loading.
- * @cssprop [--ig-embed-background=#fff] - Card background.
- * @cssprop [--ig-embed-color=#262626] - Card text colour.
- * @cssprop [--ig-embed-link-color=#00376b] - Card link colour.
- * @cssprop [--ig-embed-border=1px solid #dbdbdb] - Card border.
+ * @cssprop [--ig-embed-skeleton=light-dark(#efefef, #262626)] - Background of the box while loading.
+ * @cssprop [--ig-embed-background=light-dark(#fff, #121212)] - Card background; also the text colour of the link button.
+ * @cssprop [--ig-embed-color=light-dark(#262626, #f5f5f5)] - Card text colour (the panel and muted text are mixed from it).
+ * @cssprop [--ig-embed-link-color=light-dark(#0064e0, #4aa3ff)] - Background of the "View this post" link button.
+ * @cssprop [--ig-embed-border=1px solid light-dark(#dbdbdb, #363636)] - Card border.
  * @cssprop [--ig-embed-radius=3px] - Corner radius of the box and card.
  * @cssprop [--ig-embed-font=14px/1.4 system-ui, sans-serif] - Card font.
  * @cssprop [--ig-embed-focus=#0095f6] - Focus ring colour.
