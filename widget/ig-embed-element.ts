@@ -120,7 +120,7 @@ border-radius:var(--ig-embed-radius,3px);font:var(--ig-embed-font,14px/1.4 syste
 [part=header]{display:flex;align-items:center;gap:12px;padding:12px 16px}p{margin:0}
 [part=avatar]{box-sizing:border-box;flex:none;display:grid;place-items:center;width:38px;height:38px;border:2px solid transparent;border-radius:50%;
 font-weight:600;box-shadow:inset 0 0 0 2px var(--_b);background:linear-gradient(var(--_m),var(--_m)) padding-box,linear-gradient(45deg,#feda75,#fa7e1e,#d62976,#962fbf,#4f5bd5) border-box}
-[part=attribution]{display:flex;flex-direction:column;min-width:0;font-weight:600}
+[part=attribution]{display:flex;flex-direction:column;gap:3px;min-width:0;font-weight:600}
 [part=author]{color:inherit;text-decoration:none;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 [part=author]+*{font-weight:400;font-size:.86em}[part=author]+*,[part=message]{color:color-mix(in srgb,currentColor 72%,transparent)}
 [part=media]{position:relative;flex:1;min-height:160px;display:grid;place-items:center;background:var(--_m)}
