@@ -183,5 +183,15 @@ export { metricValue };
 /** Writes test-output/screenshots/{name}.png (the whole page unless `fullPage: false`). */
 export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: options.fullPage ?? true });
+  if (options.fullPage ?? true) {
+    // Chromium's fullPage capture leaves cross-origin iframes below the first screen unpainted, so the
+    // viewport grows to the page instead; two frames let the iframes paint at the new size.
+    const viewport = page.viewportSize() ?? { width: 1280, height: 900 };
+    await page.setViewportSize({ width: viewport.width, height: await page.evaluate(() => document.documentElement.scrollHeight) });
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname });
+    await page.setViewportSize(viewport);
+    return;
+  }
+  await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname });
 }
