@@ -237,7 +237,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     if (found.kind !== 'hit') return false;
     const rid = nextRequestId();
     metrics.cacheEvent('hit');
-    const r = hits.respond(found.entry, found.omitscript, found.cors, 'HIT', found.t, rid, req.headers['accept-encoding'], req.headers['if-none-match']);
+    const headers = req.headers;
+    const r = hits.respondFlat(found.entry, found.omitscript, found.cors, 'HIT', found.t, rid, headers['accept-encoding'], headers['if-none-match']);
     res.writeHead(r.status, r.headers);
     res.end(method === 'HEAD' ? undefined : r.body ?? undefined);
     logRequest(rid, method, 'oembed', r.status, started, 'HIT');

@@ -23,7 +23,9 @@ export interface Variant {
 
 const ENCODING_TAG: Record<Encoding, string> = { identity: 'id', gzip: 'gz', br: 'br' };
 
-function representation(body: Uint8Array<ArrayBuffer>, hash: string, tag: string, encoding: Encoding): Representation {
+function representation(bytes: Uint8Array<ArrayBuffer>, hash: string, tag: string, encoding: Encoding): Representation {
+  // A Buffer view of the same memory: node's socket write turns any other Uint8Array into one on every response.
+  const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return { body, encoding, etag: `"${hash}-${tag}${ENCODING_TAG[encoding]}"`, length: String(body.byteLength) };
 }
 

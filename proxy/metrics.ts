@@ -25,10 +25,15 @@ export class Counter {
   constructor(readonly name: string, readonly help: string, readonly labelNames: readonly string[] = []) {}
 
   inc(...values: string[]): void {
+    this.row(values).n += 1;
+  }
+
+  /** The live row for these label values (created at 0): hot callers keep it and increment `n` directly. */
+  row(values: readonly string[]): { readonly values: readonly string[]; n: number } {
     const key = values.join('\u0001');
-    const row = this.#values.get(key);
-    if (row) row.n += 1;
-    else this.#values.set(key, { values, n: 1 });
+    let row = this.#values.get(key);
+    if (!row) this.#values.set(key, (row = { values, n: 0 }));
+    return row;
   }
 
   get(...values: string[]): number {
@@ -127,13 +132,24 @@ export class ProxyMetrics {
     ];
   }
 
+  // Rows by route, then status, and by cache event: counting a request costs two Map look-ups on
+  // keys V8 has already hashed, not a label string built and hashed per request.
+  readonly #requestRows = new Map<string, Map<number, { n: number }>>();
+  readonly #cacheRows = new Map<CacheEvent, { n: number }>();
+
   /** Counts one request; `route` is a fixed label (never the raw path), so cardinality stays bounded. */
   request(route: string, status: number): void {
-    this.requests.inc(route, String(status));
+    let byStatus = this.#requestRows.get(route);
+    if (!byStatus) this.#requestRows.set(route, (byStatus = new Map()));
+    let row = byStatus.get(status);
+    if (!row) byStatus.set(status, (row = this.requests.row([route, String(status)])));
+    row.n += 1;
   }
 
   cacheEvent(event: CacheEvent): void {
-    this.cache.inc(event);
+    let row = this.#cacheRows.get(event);
+    if (!row) this.#cacheRows.set(event, (row = this.cache.row([event])));
+    row.n += 1;
   }
 
   upstream(outcome: string, seconds: number): void {
