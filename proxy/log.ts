@@ -9,6 +9,14 @@ export interface Logger {
 export const REDACTED = '[redacted]';
 
 /**
+ * @internal Loggers from createLogger also carry the request line as a positional call, which
+ * writes exactly what `info('request', { id, method, route, status, ms, cache })` would, without
+ * the fields object and its walk. The proxy uses it when present (other loggers get `info`).
+ */
+export const REQUEST_LINE = Symbol('ig-embed.requestLine');
+export type RequestLine = (id: string, method: string, route: string, status: number, ms: number, cache: string | undefined) => void;
+
+/**
  * Every spelling under which a secret can reach a log line: raw, JSON-escaped, URL-encoded (either
  * hex case, `+` or `%20` for spaces) and, for `APPID|SECRET` tokens, the secret half alone (the app id
  * is public, the half after `|` is what must never leak).
@@ -65,6 +73,11 @@ function jsonString(s: string): string {
  * null when a field needs the safe path (objects, bigints) or a key would reorder the record
  * (JSON puts integer-like keys first).
  */
+/** A number as JSON writes it. */
+function jsonNumber(n: number): string {
+  return Number.isFinite(n) ? String(n) : 'null';
+}
+
 function flatLine(t: string, level: string, msg: string, fields: Record<string, unknown> | undefined): string | null {
   let line = `{"t":"${t}","level":"${level}","msg":${jsonString(msg)}`;
   for (const key in fields) {
@@ -77,7 +90,7 @@ function flatLine(t: string, level: string, msg: string, fields: Record<string, 
         line += `,${jsonString(key)}:${jsonString(value)}`;
         break;
       case 'number':
-        line += `,${jsonString(key)}:${Number.isFinite(value) ? String(value) : 'null'}`;
+        line += `,${jsonString(key)}:${jsonNumber(value)}`;
         break;
       case 'boolean':
         line += `,${jsonString(key)}:${value ? 'true' : 'false'}`;
@@ -94,7 +107,7 @@ function flatLine(t: string, level: string, msg: string, fields: Record<string, 
   return `${line}}`;
 }
 
-export function createLogger(options: { secrets: string[]; write?: (line: string) => void }): Logger {
+export function createLogger(options: { secrets: string[]; write?: (line: string) => void }): Logger & { [REQUEST_LINE]: RequestLine } {
   const write = options.write ?? ((line: string) => process.stdout.write(line + '\n'));
   // Longest first so a token is replaced whole before its secret half could match inside it.
   const forms = [...new Set(options.secrets.filter((s) => s !== '').flatMap(spellings))].sort((a, b) => b.length - a.length);
@@ -132,5 +145,11 @@ export function createLogger(options: { secrets: string[]; write?: (line: string
     info: (msg, fields) => emit('info', msg, fields),
     warn: (msg, fields) => emit('warn', msg, fields),
     error: (msg, fields) => emit('error', msg, fields),
+    [REQUEST_LINE]: (id, method, route, status, ms, cache) => {
+      const line = `{"t":"${timestamp()}","level":"info","msg":"request","id":${jsonString(id)},"method":${jsonString(method)},`
+        + `"route":${jsonString(route)},"status":${jsonNumber(status)},"ms":${jsonNumber(ms)}`
+        + `${cache === undefined ? '' : `,"cache":${jsonString(cache)}`}}`;
+      write(pattern ? line.replace(pattern, REDACTED) : line);
+    },
   };
 }
