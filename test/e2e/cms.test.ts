@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright';
 import {
-  launchBrowser, metricValue, metrics, renderedPost, requestsTo, screenshot, startProxy, visit, type ProxyProcess,
+  metricValue, metrics, renderedPost, requestsTo, screenshot, startDemo, stopDemo, visit, type ProxyProcess,
 } from './harness.js';
 
 /** The article's embeds, top to bottom: [canonical URL, shortcode, hidecaption]. */
@@ -18,14 +18,9 @@ describe('CMS page (classic script tag)', { timeout: 120_000 }, () => {
   let proxy: ProxyProcess;
   let browser: Browser;
   before(async () => {
-    // One after the other, so that `after` can close whatever did start if the other fails.
-    browser = await launchBrowser();
-    proxy = await startProxy();
+    ({ browser, proxy } = await startDemo());
   });
-  after(async () => {
-    await browser?.close();
-    await proxy?.stop();
-  });
+  after(() => stopDemo({ browser, proxy }));
 
   test('renders every post with one proxy request each, made only once the post comes near the screen', async () => {
     const v = await visit(browser, `${proxy.url}/cms.html`);

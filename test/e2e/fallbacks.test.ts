@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Frame, Locator, Page } from 'playwright';
 import {
-  launchBrowser, renderedPost, requestsTo, screenshot, settle, startProxy, visit, type ConsoleProblem, type ProxyProcess, type Visit,
+  renderedPost, requestsTo, screenshot, settle, startDemo, stopDemo, visit, type ConsoleProblem, type ProxyProcess, type Visit,
 } from './harness.js';
 
 /** What the card of a fallen-back element shows (the card lives in the element's shadow root; locators pierce it). */
@@ -32,16 +32,13 @@ describe('Fallbacks page', { timeout: 120_000 }, () => {
   const at = (name: string) => page.locator(`[data-case="${name}"] ig-embed`);
 
   before(async () => {
-    // One after the other, so that `after` can close whatever did start if the other fails.
-    browser = await launchBrowser();
-    proxy = await startProxy();
+    ({ browser, proxy } = await startDemo());
     v = await visit(browser, `${proxy.url}/fallbacks.html`);
     page = v.page;
   });
   after(async () => {
     await v?.close();
-    await browser?.close();
-    await proxy?.stop();
+    await stopDemo({ browser, proxy });
   });
 
   test('a post that is not embeddable shows only the link and Instagram, nothing from upstream', async () => {

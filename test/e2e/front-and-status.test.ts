@@ -3,21 +3,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright';
 import {
-  launchBrowser, metricValue, metrics, renderedPost, screenshot, startProxy, visit, type ProxyProcess,
+  metricValue, metrics, renderedPost, screenshot, startDemo, stopDemo, visit, type ProxyProcess,
 } from './harness.js';
 
 describe('front page and proxy status', { timeout: 120_000 }, () => {
   let proxy: ProxyProcess;
   let browser: Browser;
   before(async () => {
-    // One after the other, so that `after` can close whatever did start if the other fails.
-    browser = await launchBrowser();
-    proxy = await startProxy();
+    ({ browser, proxy } = await startDemo());
   });
-  after(async () => {
-    await browser?.close();
-    await proxy?.stop();
-  });
+  after(() => stopDemo({ browser, proxy }));
 
   for (const colorScheme of ['light', 'dark'] as const) {
     test(`the front page renders its embeds and links every demo page (${colorScheme})`, async () => {

@@ -195,3 +195,22 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
   }
   await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname });
 }
+
+/** Chromium and the built proxy for one suite; `stopDemo` closes whatever of the two did start. */
+export interface Demo { browser: Browser; proxy: ProxyProcess }
+
+export async function startDemo(): Promise<Demo> {
+  // The browser first: if the proxy then fails to boot, the browser is closed before rethrowing.
+  const browser = await launchBrowser();
+  try {
+    return { browser, proxy: await startProxy() };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
+}
+
+export async function stopDemo(demo: Partial<Demo>): Promise<void> {
+  await demo.browser?.close();
+  await demo.proxy?.stop();
+}

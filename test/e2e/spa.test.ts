@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright';
-import { framesIn, launchBrowser, renderedPost, requestsTo, screenshot, startProxy, visit, type ProxyProcess, type Visit } from './harness.js';
+import { framesIn, renderedPost, requestsTo, screenshot, startDemo, stopDemo, visit, type ProxyProcess, type Visit } from './harness.js';
 
 describe('SPA page (npm import)', { timeout: 120_000 }, () => {
   let proxy: ProxyProcess;
@@ -14,16 +14,13 @@ describe('SPA page (npm import)', { timeout: 120_000 }, () => {
     .map((u) => `${u.searchParams.get('url')}${u.searchParams.has('hidecaption') ? ' hidecaption' : ''}`);
 
   before(async () => {
-    // One after the other, so that `after` can close whatever did start if the other fails.
-    browser = await launchBrowser();
-    proxy = await startProxy();
+    ({ browser, proxy } = await startDemo());
     v = await visit(browser, `${proxy.url}/spa.html`);
     page = v.page;
   });
   after(async () => {
     await v?.close();
-    await browser?.close();
-    await proxy?.stop();
+    await stopDemo({ browser, proxy });
   });
 
   test('starts with one rendered embed', async () => {
