@@ -67,17 +67,17 @@ function jsonString(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
+/** A number as JSON writes it. */
+function jsonNumber(n: number): string {
+  return Number.isFinite(n) ? String(n) : 'null';
+}
+
 /**
  * The JSON text of `{ t, level, msg, ...fields }` when every field is a plain value, exactly as
  * JSON.stringify would write it (same order, same escapes, undefined/function/symbol left out);
  * null when a field needs the safe path (objects, bigints) or a key would reorder the record
  * (JSON puts integer-like keys first).
  */
-/** A number as JSON writes it. */
-function jsonNumber(n: number): string {
-  return Number.isFinite(n) ? String(n) : 'null';
-}
-
 function flatLine(t: string, level: string, msg: string, fields: Record<string, unknown> | undefined): string | null {
   let line = `{"t":"${t}","level":"${level}","msg":${jsonString(msg)}`;
   for (const key in fields) {
