@@ -5,10 +5,33 @@
  *   demo   → dist/demo/     the demo pages the proxy serves when DEMO=1 (also `npm run dev`)
  */
 import { resolve } from 'node:path';
-import { defineConfig, type UserConfig } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 
 const root = import.meta.dirname;
 const proxyTarget = process.env.IG_EMBED_PROXY ?? 'http://127.0.0.1:8787';
+
+/** The demo pages share one site header; each page is marked as the current one in its navigation. */
+const DEMO_PAGES: Array<[href: string, label: string]> = [
+  ['./', 'Home'], ['./cms.html', 'CMS page'], ['./spa.html', 'SPA'], ['./fallbacks.html', 'Fallbacks'], ['./status.html', 'Proxy status'],
+];
+
+function demoSiteHeader(): Plugin {
+  return {
+    name: 'ig-embed-demo-site-header',
+    transformIndexHtml(html, { path }) {
+      const current = path === '/' || path === '/index.html' ? './' : `.${path}`;
+      const links = DEMO_PAGES.map(([href, label]) => `      <a href="${href}"${href === current ? ' aria-current="page"' : ''}>${label}</a>`);
+      return html.replace('<!-- site-header -->', [
+        '<header class="site-header"><div class="inner">',
+        '    <a class="brand" href="./">ig-embed</a>',
+        '    <nav class="site-nav" aria-label="Demo pages">',
+        ...links,
+        '    </nav>',
+        '  </div></header>',
+      ].join('\n'));
+    },
+  };
+}
 
 const builds: Record<string, UserConfig> = {
   lib: {
@@ -34,6 +57,7 @@ const builds: Record<string, UserConfig> = {
   },
   demo: {
     root: resolve(root, 'demo'),
+    plugins: [demoSiteHeader()],
     // demo/public holds files referenced from attributes Vite does not rewrite (e.g. the fallback thumbnail).
     publicDir: resolve(root, 'demo/public'),
     build: {
