@@ -56,14 +56,14 @@ describe('races', () => {
   });
 
   it('removal while the iframe loads cancels the timeout and removes the iframe', async () => {
-    const element = embed({ url: post(unique('Never')), loading: 'eager', timeout: '200' });
+    const element = embed({ url: post(unique('Never')), loading: 'eager', timeout: '1000' });
     const events = record(element);
     await new Promise<void>((resolve) => {
       const watcher = new MutationObserver(() => element.querySelector('iframe') && resolve());
       watcher.observe(element, { childList: true, subtree: true });
     });
     element.remove();
-    await delay(400);
+    await delay(1200);
     equal(events.join(), '', 'events');
     equal(element.querySelector('iframe'), null, 'iframe removed');
   });
