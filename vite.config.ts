@@ -10,14 +10,18 @@ import { defineConfig, type Plugin, type UserConfig } from 'vite';
 const root = import.meta.dirname;
 const proxyTarget = process.env.IG_EMBED_PROXY ?? 'http://127.0.0.1:8787';
 
-/** The demo pages share one site header; each page is marked as the current one in its navigation. */
+/** The demo pages share one site header and footer; each page is marked as the current one in its navigation. */
 const DEMO_PAGES: Array<[href: string, label: string]> = [
   ['./', 'Home'], ['./cms.html', 'CMS page'], ['./spa.html', 'SPA'], ['./fallbacks.html', 'Fallbacks'], ['./status.html', 'Proxy status'],
 ];
 
-function demoSiteHeader(): Plugin {
+const DEMO_FOOTER = `<footer class="site-footer">
+    ig-embed demo · posts belong to their authors and are shown by Instagram's own embed.
+  </footer>`;
+
+function demoSiteChrome(): Plugin {
   return {
-    name: 'ig-embed-demo-site-header',
+    name: 'ig-embed-demo-site-chrome',
     transformIndexHtml(html, { path }) {
       const current = path === '/' || path === '/index.html' ? './' : `.${path}`;
       const links = DEMO_PAGES.map(([href, label]) => `      <a href="${href}"${href === current ? ' aria-current="page"' : ''}>${label}</a>`);
@@ -28,7 +32,7 @@ function demoSiteHeader(): Plugin {
         ...links,
         '    </nav>',
         '  </div></header>',
-      ].join('\n'));
+      ].join('\n')).replace('<!-- site-footer -->', DEMO_FOOTER);
     },
   };
 }
@@ -57,7 +61,7 @@ const builds: Record<string, UserConfig> = {
   },
   demo: {
     root: resolve(root, 'demo'),
-    plugins: [demoSiteHeader()],
+    plugins: [demoSiteChrome()],
     // demo/public holds files referenced from attributes Vite does not rewrite (e.g. the fallback thumbnail).
     publicDir: resolve(root, 'demo/public'),
     build: {
