@@ -12,4 +12,8 @@ const server = createServer((_req, res) => {
   res.end(body);
 });
 server.listen(Number(PORT), '127.0.0.1', () => process.stdout.write('ready\n'));
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+// Closing the server (keep-alive sockets included) lets the process end on its own.
+process.on('SIGTERM', () => {
+  server.close();
+  server.closeAllConnections();
+});

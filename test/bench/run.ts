@@ -17,10 +17,7 @@ const QUERY = '/instagram_oembed?url=' + encodeURIComponent('https://www.instagr
 const HAS_TASKSET = spawnSync('taskset', ['--version']).status === 0;
 
 function requireTool(name: string, hint: string): void {
-  if (spawnSync('which', [name]).status !== 0) {
-    console.error(`bench: ${name} is not installed (${hint})`);
-    process.exit(1);
-  }
+  if (spawnSync('which', [name]).status !== 0) throw new Error(`bench: ${name} is not installed (${hint})`);
 }
 
 async function freePort(): Promise<number> {
@@ -70,10 +67,7 @@ function wrk(url: string): number {
 
 async function main(): Promise<void> {
   requireTool('wrk', 'apt-get install wrk');
-  if (!existsSync(join(ROOT, 'dist/proxy/server.js'))) {
-    console.error('bench: run `npm run build` first');
-    process.exit(1);
-  }
+  if (!existsSync(join(ROOT, 'dist/proxy/server.js'))) throw new Error('bench: run `npm run build` first');
   const proxyPort = await freePort();
   const proxyBase = `http://127.0.0.1:${proxyPort}`;
   const proxy = await startServer(join(ROOT, 'dist/proxy/server.js'), {
@@ -131,4 +125,7 @@ async function main(): Promise<void> {
     + `median of the round ratios ${ratio.toFixed(2)}× (target ≥ 0.50×, aim 0.80×)`);
 }
 
-await main();
+await main().catch((error: Error) => {
+  console.error(error.message);
+  process.exitCode = 1;
+});
