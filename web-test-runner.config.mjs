@@ -3,6 +3,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { routeInstagram } from './test/support/fake-instagram/index.mjs';
 import { proxyFake, trustedTypesHeader } from './test/widget/support/proxy-fake.mjs';
+import { proxySanitizer } from './test/widget/support/proxy-sanitizer.mjs';
 
 export default {
   files: 'test/widget/**/*.test.ts',
@@ -10,7 +11,7 @@ export default {
   hostname: '127.0.0.1',
   concurrency: 2,
   testFramework: { config: { timeout: 8000 } },
-  middleware: [proxyFake(), trustedTypesHeader],
+  middleware: [proxyFake(), proxySanitizer, trustedTypesHeader],
   plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' })],
   browsers: [
     playwrightLauncher({

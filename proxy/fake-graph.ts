@@ -44,6 +44,12 @@ export interface FakeGraph {
   handle(request: Request): Promise<Response | null>;
   /** Every request the fake received, in order. */
   readonly calls: ReadonlyArray<FakeCall>;
+  /**
+   * Every `url` parameter that was not in the canonical form our proxy promises to send
+   * (`https://www.instagram.com/{p|reel|tv}/{shortcode}/`). Meta accepts more spellings, and so does
+   * the fake, but a proxy that sends one has a canonicalisation bug: the test harness fails on any.
+   */
+  readonly nonCanonical: ReadonlyArray<string>;
   /** Script every later answer for a shortcode ('*' = every post without its own script). */
   script(shortcode: string, behaviour: FakeBehaviour): void;
   /** Resolves once `count` requests in total have arrived: await it instead of sleeping. */
@@ -83,6 +89,8 @@ const ERROR_FILES = {
 const EMBEDS_SCRIPT = /\n<script async src="\/\/platform\.instagram\.com\/en_US\/embeds\.js"><\/script>$/;
 const POST_PATH = /^\/(?:[A-Za-z0-9._]{1,30}\/)?(p|reels?|tv)\/([A-Za-z0-9_-]{1,64})\/?$/;
 const POST_HOSTS = new Set(['instagram.com', 'www.instagram.com', 'instagr.am', 'www.instagr.am']);
+/** Written here, not imported: a fake that shared our grammar could not catch a bug in it. */
+const CANONICAL_POST_URL = /^https:\/\/www\.instagram\.com\/(?:p|reel|tv)\/[A-Za-z0-9_-]+\/$/;
 const RATE_LIMIT_MESSAGES: Record<number, string> = {
   4: '(#4) Application request limit reached',
   17: '(#17) User request limit reached',
@@ -130,6 +138,7 @@ export function createFakeGraph(options: FakeGraphOptions = {}): FakeGraph {
   const template = recordings.get(TEMPLATE_SHORTCODE)!.json;
 
   const calls: FakeCall[] = [];
+  const nonCanonical: string[] = [];
   const scripts = new Map<string, ScriptState>();
   const pending = new Set<(error: Error) => void>();
   let callWaiters: Array<{ count: number; resolve: () => void }> = [];
@@ -351,6 +360,7 @@ export function createFakeGraph(options: FakeGraphOptions = {}): FakeGraph {
     if (url.searchParams.has('fields')) return graphError(base, envelope(200, '(#200) Provide valid app ID'));
     const rawUrl = url.searchParams.get('url');
     if (rawUrl === null || rawUrl === '') return graphError(base, envelope(100, '(#100) The parameter url is required.'));
+    if (!CANONICAL_POST_URL.test(rawUrl)) nonCanonical.push(rawUrl);
     const post = parsePost(rawUrl);
     if (!post) return graphError(base, errors.invalidUrl);
     const rawWidth = url.searchParams.get('maxwidth');
@@ -377,6 +387,7 @@ export function createFakeGraph(options: FakeGraphOptions = {}): FakeGraph {
     get calls() {
       return calls;
     },
+    nonCanonical,
     handle,
     async fetch(input, init) {
       const response = await handle(new Request(input, init));
@@ -392,6 +403,7 @@ export function createFakeGraph(options: FakeGraphOptions = {}): FakeGraph {
     },
     reset() {
       calls.length = 0;
+      nonCanonical.length = 0;
       for (const fail of [...pending]) fail(new FakeReset('fake graph reset'));
       pending.clear();
       installDemoScripts();

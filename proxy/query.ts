@@ -1,5 +1,6 @@
 /** Parses the query string of `GET /instagram_oembed` strictly, on every request, hits included. */
-import { canonicalisePostUrl, type CanonicalPost } from './canonical-url.js';
+import { isEmbedWidth, MAX_EMBED_WIDTH, MIN_EMBED_WIDTH } from '../instagram/embed-width.js';
+import { canonicalisePostUrl, type CanonicalPost } from '../instagram/post-url.js';
 
 export interface OembedQuery {
   post: CanonicalPost;
@@ -29,7 +30,7 @@ export const QUERY_ERRORS = {
   missingUrl: error('invalid_url', 'The url parameter is required.'),
   badUrlEncoding: error('invalid_url', 'The url parameter is not valid percent-encoding.'),
   url: error('invalid_url', 'The url must be an Instagram post, reel or IGTV link such as https://www.instagram.com/p/SHORTCODE/.'),
-  maxwidth: error('invalid_param', 'maxwidth must be a whole number from 320 to 658.'),
+  maxwidth: error('invalid_param', `maxwidth must be a whole number from ${MIN_EMBED_WIDTH} to ${MAX_EMBED_WIDTH}.`),
   hidecaption: error('invalid_param', 'hidecaption must be true, false, 1 or 0.'),
   omitscript: error('invalid_param', 'omitscript must be true, false, 1 or 0.'),
 } as const satisfies Record<string, QueryError>;
@@ -54,8 +55,6 @@ function nameAt(search: string, start: number): Name | undefined {
 
 /** Meta's range. Digits only, no leading zero: one spelling per value. */
 const MAXWIDTH = /^[1-9][0-9]{2}$/;
-const MIN_WIDTH = 320;
-const MAX_WIDTH = 658;
 
 /** application/x-www-form-urlencoded value decoding; undefined when the escapes are malformed. */
 function decodeValue(raw: string): string | undefined {
@@ -120,7 +119,7 @@ export function parseOembedQuery(rawSearch: string): OembedQuery | QueryError {
     if (raw === undefined) return QUERY_ERRORS.badEncoding;
     if (!MAXWIDTH.test(raw)) return QUERY_ERRORS.maxwidth;
     maxwidth = Number(raw);
-    if (maxwidth < MIN_WIDTH || maxwidth > MAX_WIDTH) return QUERY_ERRORS.maxwidth;
+    if (!isEmbedWidth(maxwidth)) return QUERY_ERRORS.maxwidth;
   }
   const hidecaption = parseFlag(values.hidecaption);
   if (hidecaption === undefined) return QUERY_ERRORS.hidecaption;

@@ -1,7 +1,7 @@
 /** Reduces Meta's oEmbed `html` to one allowlisted `blockquote.instagram-media` tree before caching. */
 import { DomUtils, parseDocument } from 'htmlparser2';
-import { canonicalisePostUrl } from './canonical-url.js';
-import { ALLOWED_ELEMENTS, isAllowedAttribute } from './embed-allowlist.js';
+import { ALLOWED_ELEMENTS, cleanAttribute, isAllowedAttribute, isEmbedRoot, MAX_EMBED_DEPTH } from '../instagram/embed-markup.js';
+import { canonicalisePostUrl } from '../instagram/post-url.js';
 
 /**
  * The script tag Meta appends today when `omitscript` is not set (2020 and 2026 recordings alike).
@@ -14,9 +14,6 @@ export const EMBED_SCRIPT_TAG = '<script async src="//platform.instagram.com/en_
 /** Matches the Graph client's body cap: anything longer is not Meta's embed. */
 export const MAX_EMBED_HTML_LENGTH = 256 * 1024;
 
-/** Meta's tree is about 10 levels deep; the cap keeps the recursive walk far from the stack limit. */
-const MAX_DEPTH = 32;
-
 type Node = ReturnType<typeof parseDocument>['children'][number];
 type Element = Extract<Node, { attribs: Record<string, string> }>;
 
@@ -24,8 +21,6 @@ const VOID_ELEMENTS: ReadonlySet<string> = new Set(['br']);
 
 /** htmlparser2 lower-cases attribute names; SVG wants these back in camelCase. */
 const SVG_ATTRIBUTE_CASE: Readonly<Record<string, string>> = { viewbox: 'viewBox' };
-
-const EMBED_CLASS = /(?:^|[\t\n\f\r ])instagram-media(?:$|[\t\n\f\r ])/;
 
 const TEXT_SPECIALS = /[&<>]/g;
 const ATTRIBUTE_SPECIALS = /[&<>"]/g;
@@ -36,17 +31,16 @@ const escapeText = escapeWith(TEXT_SPECIALS);
 const escapeAttribute = escapeWith(ATTRIBUTE_SPECIALS);
 
 const isEmbedBlockquote = (node: Node): node is Element =>
-  DomUtils.isTag(node) && node.name === 'blockquote' && EMBED_CLASS.test(node.attribs.class ?? '');
+  DomUtils.isTag(node) && isEmbedRoot(node.name, node.attribs.class);
 
 /** Thrown inside the walk to abandon the whole document; never escapes this module. */
 class Rejected extends Error {}
 
 /**
- * Appends `node` to `out` if it is allowed. Policy: an element that is not in ALLOWED_ELEMENTS is
- * dropped together with its subtree, text included (unknown markup never leaks its content as text);
- * attributes are kept only when `isAllowedAttribute` passes. Comments, processing instructions and
- * CDATA are dropped. Every value is re-escaped, so the output contains no `<` but our own tags and a
- * browser parses it into exactly the allowlisted elements, whatever the input parsed as in htmlparser2.
+ * Appends `node` to `out` if it is allowed, by the shared rules of `instagram/embed-markup.ts` (the
+ * widget's sanitiser applies the same ones). Comments, processing instructions and CDATA are dropped.
+ * Every value is re-escaped, so the output contains no `<` but our own tags and a browser parses it
+ * into exactly the allowlisted elements, whatever the input parsed as in htmlparser2.
  */
 function serialise(node: Node, depth: number, out: string[]): void {
   if (DomUtils.isText(node)) {
@@ -54,12 +48,13 @@ function serialise(node: Node, depth: number, out: string[]): void {
     return;
   }
   if (!DomUtils.isTag(node) || !ALLOWED_ELEMENTS.has(node.name)) return;
-  if (depth > MAX_DEPTH) throw new Rejected();
+  if (depth > MAX_EMBED_DEPTH) throw new Rejected();
   // A second embed inside the first would be picked up by embed.js on its own.
   if (depth > 0 && isEmbedBlockquote(node)) throw new Rejected();
   let tag = `<${node.name}`;
-  for (const [name, value] of Object.entries(node.attribs)) {
-    if (!isAllowedAttribute(node.name, name, value)) continue;
+  for (const [name, raw] of Object.entries(node.attribs)) {
+    const value = cleanAttribute(node.name, name, raw, depth === 0);
+    if (value === null) continue;
     const shown = SVG_ATTRIBUTE_CASE[name] ?? name;
     // Bare boolean attributes stay bare, as Meta writes `data-instgrm-captioned`.
     tag += value === '' ? ` ${shown}` : ` ${shown}="${escapeAttribute(value)}"`;

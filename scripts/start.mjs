@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const stamp = `${root}dist/.build-stamp`;
-const SOURCES = ['proxy', 'widget', 'demo', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json',
+const SOURCES = ['instagram', 'proxy', 'widget', 'demo', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json',
   'tsconfig.build.json', 'tsconfig.types.json', 'vite.config.ts'];
 
 /** Newest modification time under `path` (a file or a directory tree), 0 when it does not exist. */

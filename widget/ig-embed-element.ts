@@ -2,9 +2,10 @@
 // Lit's ReactiveElement without lit-html templates: our shadow DOM is a box and a small card, and
 // lit-html would add 3 KB gzip to a classic script whose budget is 9 KB (measured: 9.9 KB with LitElement).
 import { ReactiveElement, css, type PropertyValues } from '@lit/reactive-element';
-import { isInstagramHttpsUrl } from '../proxy/embed-allowlist.js';
+import { isInstagramHttpsUrl } from '../instagram/embed-markup.js';
 import { embedApiPresent, loadEmbedScript, queueProcess, watchEmbed } from './embed-script.js';
 import { oembedHref, requestOembed, type FallbackReason, type OembedData } from './oembed-request.js';
+import { MAX_EMBED_WIDTH, MIN_EMBED_WIDTH } from '../instagram/embed-width.js';
 import { parsePostUrl } from './post-url.js';
 import { sanitizeEmbed } from './sanitize.js';
 import { defaultStrings, type IgEmbedStrings } from './strings.js';
@@ -250,7 +251,7 @@ a:hover{text-decoration:underline}a:focus-visible{outline:2px solid var(--ig-emb
 
     let quote: HTMLElement | null = null;
     try {
-      quote = sanitizeEmbed(result.html);
+      quote = sanitizeEmbed(result.html, post.url);
     } catch {
       // Trusted Types refused our policy: nothing was inserted.
     }
@@ -340,7 +341,7 @@ a:hover{text-decoration:underline}a:focus-visible{outline:2px solid var(--ig-emb
   }
 
   private _maxwidth(): number | undefined {
-    return this.maxwidth >= 320 && this.maxwidth <= 658 ? Math.round(this.maxwidth) : undefined;
+    return this.maxwidth >= MIN_EMBED_WIDTH && this.maxwidth <= MAX_EMBED_WIDTH ? Math.round(this.maxwidth) : undefined;
   }
 
   private _timeout(): number {

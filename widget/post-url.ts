@@ -1,4 +1,5 @@
-/** Reads an Instagram post URL the way the proxy canonicalises it, for the request key and the fallback link. */
+/** Reads an Instagram post URL with the proxy's own grammar, for the request key and the fallback link. */
+import { canonicalisePostUrl } from '../instagram/post-url.js';
 
 export interface PostRef {
   /** `https://www.instagram.com/{p|reel|tv}/{shortcode}/` */
@@ -7,19 +8,11 @@ export interface PostRef {
   username: string | undefined;
 }
 
-const PATH = /^\/(?:([A-Za-z0-9._]{1,30})\/)?(p|reels?|tv)\/([A-Za-z0-9_-]{1,64})\/?$/;
-
-/** null when `raw` is not an Instagram post, reel or IGTV permalink (the proxy stays the authority). */
+/**
+ * null when `raw` is not an Instagram post, reel or IGTV permalink: exactly the URLs the proxy refuses
+ * (surrounding whitespace included, which `new URL()` would have trimmed).
+ */
 export function parsePostUrl(raw: string | null | undefined): PostRef | null {
-  let url: URL;
-  try {
-    url = new URL(raw ?? '');
-  } catch {
-    return null;
-  }
-  const match = PATH.exec(url.pathname);
-  if (!match || !/^https?:$/.test(url.protocol) || url.port || url.username || url.password ||
-    !/^(www\.)?instagram\.com$|^instagr\.am$/.test(url.hostname)) return null;
-  const kind = match[2] === 'reels' ? 'reel' : match[2];
-  return { url: `https://www.instagram.com/${kind}/${match[3]}/`, username: match[1] };
+  const post = canonicalisePostUrl(raw ?? '');
+  return post && { url: post.url, username: post.username };
 }

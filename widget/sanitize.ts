@@ -1,8 +1,10 @@
 /** The one function through which outside HTML enters the DOM, plus the page's Trusted Types policy. */
-import { ALLOWED_ELEMENTS, DROPPED_WITH_CONTENT, isAllowedAttribute } from '../proxy/embed-allowlist.js';
+import { ALLOWED_ELEMENTS, cleanAttribute, isAllowedAttribute, isEmbedRoot, MAX_EMBED_DEPTH } from '../instagram/embed-markup.js';
+import { canonicalisePostUrl } from '../instagram/post-url.js';
 
 const HTML_NS = 'http://www.w3.org/1999/xhtml';
 const SVG_NS = 'http://www.w3.org/2000/svg';
+const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 // The slice of the Trusted Types API used here (typed locally so the published .d.ts needs no extra types).
 interface Policy {
@@ -38,36 +40,54 @@ export function scriptUrl(src: string): string {
 }
 
 /**
- * Returns a fresh copy of the first `blockquote.instagram-media` in `html`, keeping only what the
- * shared allowlist permits, or null if there is none. Why this is safe: the string is parsed inside a
- * <template>, whose document has no browsing context, so nothing in it loads or runs; then a new
- * tree is built from scratch with createElementNS/setAttribute, copying only allowlisted elements and
- * attributes (no on*, srcdoc, src, javascript: or foreign URLs, no forms, iframes, objects or scripts,
- * no style with url()/expression()). Nested `instagram-media` classes are stripped so embed.js only
- * ever sees the one root blockquote.
+ * Returns a fresh copy of the one top-level `blockquote.instagram-media` in `html`, by the rules the
+ * proxy's sanitiser applies too (`instagram/embed-markup.ts`), or null when the document breaks them:
+ * no such blockquote or more than one, a permalink that is not `expectedPermalink`'s post, a second
+ * embed inside the first, or a tree deeper than the cap. Why this is safe: the string is parsed inside a
+ * <template>, whose document has no browsing context, so nothing in it loads or runs; then a new tree
+ * is built from scratch with createElementNS/setAttribute, copying only allowlisted elements (a
+ * disallowed one goes with its subtree) and attributes (no on*, srcdoc, src, javascript: or foreign
+ * URLs, no style with url()/expression()).
  */
-export function sanitizeEmbed(html: string): HTMLElement | null {
+export function sanitizeEmbed(html: string, expectedPermalink?: string): HTMLElement | null {
   const template = document.createElement('template');
   template.innerHTML = (trusted()?.createHTML(html) ?? html) as string;
-  const root = template.content.querySelector('blockquote.instagram-media');
-  return root ? (copy(root, true) as HTMLElement) : null;
+  const roots = Array.from(template.content.children).filter((el) => el.namespaceURI === HTML_NS && isEmbedRoot(el.localName, el.getAttribute('class')));
+  const permalink = roots[0]?.getAttribute('data-instgrm-permalink');
+  if (roots.length !== 1 || !permalink || !isAllowedAttribute('blockquote', 'data-instgrm-permalink', permalink)) return null;
+  const post = canonicalisePostUrl(permalink);
+  if (!post || (expectedPermalink !== undefined && canonicalisePostUrl(expectedPermalink)?.url !== post.url)) return null;
+  try {
+    return copy(roots[0]!, 0) as HTMLElement;
+  } catch (error) {
+    if (error === REJECTED) return null;
+    throw error;
+  }
 }
 
-function copy(source: Element, isRoot = false): Node {
+/** Thrown inside the walk to abandon the whole document; never escapes this module. */
+const REJECTED = new Error('rejected');
+
+/** The allowed copy of `source` at `depth` below the root, or null when it is dropped with its subtree. */
+function copy(source: Element, depth: number): Element | null {
   const tag = source.localName;
   const ns = source.namespaceURI;
-  const keep = ALLOWED_ELEMENTS.has(tag) && (ns === HTML_NS || ns === SVG_NS);
-  // A disallowed element is unwrapped: its allowed descendants and text survive, it does not.
-  const out = keep ? document.createElementNS(ns, tag) : document.createDocumentFragment();
-  if (out instanceof Element) {
-    for (const { name, value } of Array.from(source.attributes)) {
-      if (name.startsWith('xmlns') || !isAllowedAttribute(tag, name, value)) continue;
-      out.setAttribute(name, name === 'class' && !isRoot ? value.replace(/\binstagram-media\S*/g, '') : value);
-    }
+  if (!ALLOWED_ELEMENTS.has(tag) || (ns !== HTML_NS && ns !== SVG_NS)) return null;
+  if (depth > MAX_EMBED_DEPTH || (depth > 0 && isEmbedRoot(tag, source.getAttribute('class')))) throw REJECTED;
+  const out = document.createElementNS(ns, tag);
+  for (const { name, value: raw } of Array.from(source.attributes)) {
+    const value = cleanAttribute(tag, name, raw, depth === 0);
+    if (value === null) continue;
+    // xmlns attributes live in the XMLNS namespace, as the HTML parser puts them on a re-parse of the proxy's output.
+    if (name.startsWith('xmlns')) out.setAttributeNS(XMLNS_NS, name, value);
+    else out.setAttribute(name, value);
   }
   for (const child of Array.from(source.childNodes)) {
     if (child.nodeType === Node.TEXT_NODE) out.appendChild(document.createTextNode(child.nodeValue ?? ''));
-    else if (child instanceof Element && !DROPPED_WITH_CONTENT.has(child.localName)) out.appendChild(copy(child));
+    else if (child instanceof Element) {
+      const kept = copy(child, depth + 1);
+      if (kept) out.appendChild(kept);
+    }
   }
   return out;
 }

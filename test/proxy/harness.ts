@@ -181,6 +181,7 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
         ...sent.map((chunks) => ['the bytes sent on a connection', chunks.join('')] as const),
         ...decoded.map((body) => ['a decompressed response body', body] as const),
       ]);
+      assert.deepEqual(upstream.fake.nonCanonical, [], 'the proxy sent Meta a URL that is not in canonical form');
       for (const call of upstream.fake.calls) {
         const { authorization, ...others } = call.headers;
         assertNoSecrets(secrets, [['an upstream URL', call.url], ...Object.entries(others).map(([name, value]) => [`upstream header ${name}`, value] as const)]);

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { DomUtils, parseDocument } from 'htmlparser2';
-import { ALLOWED_ELEMENTS, isAllowedAttribute } from '../../proxy/embed-allowlist.js';
+import { ALLOWED_ELEMENTS, isAllowedAttribute } from '../../instagram/embed-markup.js';
 import { EMBED_SCRIPT_TAG, MAX_EMBED_HTML_LENGTH, sanitizeEmbedHtml } from '../../proxy/sanitize-html.js';
 
 const FIXTURES = new URL('../../proxy/fixtures/graph/', import.meta.url);

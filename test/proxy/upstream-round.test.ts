@@ -7,7 +7,7 @@ import { createFakeGraph } from '../../proxy/fake-graph.js';
 import type { GraphOutcome, OembedRequest, UpstreamOembed } from '../../proxy/graph-client.js';
 import { createLogger } from '../../proxy/log.js';
 import { ProxyMetrics } from '../../proxy/metrics.js';
-import { canonicalisePostUrl } from '../../proxy/canonical-url.js';
+import { canonicalisePostUrl } from '../../instagram/post-url.js';
 import { createUpstreamBudget } from '../../proxy/rate-limit.js';
 import { createUpstreamRound } from '../../proxy/upstream-round.js';
 

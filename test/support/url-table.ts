@@ -3,7 +3,7 @@
  * covering every class of issue 2 (R1–R6) and the accepted spellings. Shared by the unit test of
  * canonicalisePostUrl and the HTTP tests, so both prove the same table.
  */
-import { MAX_URL_LENGTH } from '../../proxy/canonical-url.js';
+import { MAX_URL_LENGTH } from '../../instagram/post-url.js';
 
 export type Verdict = string | null; // the canonical URL, or null for 400 invalid_url
 export interface UrlRow { input: string; verdict: Verdict; cls: 'OK' | 'R1' | 'R2' | 'R3' | 'R4' | 'R5' | 'R6'; why: string }

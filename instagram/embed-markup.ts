@@ -1,7 +1,13 @@
 /**
- * The allowlist for Instagram's embed HTML. The proxy cleans with it before caching and the widget
- * cleans with it again before inserting (defense in depth), so both import this one module. It is
- * pure data and string checks: no DOM, no Node APIs, safe in either runtime and tiny in a bundle.
+ * The rules for Instagram's embed markup, applied by both sanitisers: the proxy's (htmlparser2, before
+ * caching) and the widget's (the browser's DOM, before inserting, as defense in depth). Both walk their
+ * own tree and ask these functions, so they agree by construction:
+ * - the document holds exactly one top-level `blockquote.instagram-media` (`isEmbedRoot`), whose
+ *   `data-instgrm-permalink` names the requested post;
+ * - an element not in ALLOWED_ELEMENTS is dropped together with its subtree, text included;
+ * - deeper than MAX_EMBED_DEPTH, or a second embed root inside the first: the whole document is refused;
+ * - an attribute stays only when `cleanAttribute` returns a value for it.
+ * Pure data and string checks: no DOM, no Node APIs, safe in either runtime and tiny in a bundle.
  */
 
 /** Elements Meta's embed blockquote is built from (2020 and 2026 shapes). Everything else is dropped. */
@@ -10,11 +16,8 @@ export const ALLOWED_ELEMENTS: ReadonlySet<string> = new Set([
   'svg', 'g', 'path', 'circle', 'rect', 'polygon', 'line',
 ]);
 
-/** Elements whose whole subtree is dropped, text included: their content is never shown as text. */
-export const DROPPED_WITH_CONTENT: ReadonlySet<string> = new Set([
-  'script', 'style', 'template', 'iframe', 'object', 'embed', 'noscript', 'textarea', 'title',
-  'form', 'select', 'option', 'math', 'frameset', 'frame', 'noembed', 'noframes', 'xmp', 'plaintext',
-]);
+/** Meta's tree is about 10 levels deep; the cap keeps both recursive walks far from the stack limit. */
+export const MAX_EMBED_DEPTH = 32;
 
 const PLAIN_ATTRIBUTES: ReadonlySet<string> = new Set([
   'class', 'width', 'height', 'viewbox', 'version', 'fill', 'fill-rule', 'clip-rule', 'd',
@@ -34,6 +37,9 @@ const DANGEROUS_STYLE = /url\s*\(|expression\s*\(|javascript:|@import|behavior\s
 // Control characters, whitespace inside URLs and non-ASCII: browsers repair or reinterpret them.
 // eslint-disable-next-line no-control-regex
 const URL_UNSAFE_CHARS = /[\u0000-\u0020\u007f-\uffff\\]/;
+
+/** The class token embed.js looks for; the same whitespace set as HTML's class splitting. */
+const EMBED_CLASS = /(?:^|[\t\n\f\r ])instagram-media(?:$|[\t\n\f\r ])/;
 
 /** True for `https://instagram.com/…` or `https://www.instagram.com/…` with nothing unusual in it. */
 export function isInstagramHttpsUrl(value: string): boolean {
@@ -58,6 +64,11 @@ export function isSafeStyle(value: string): boolean {
   return !DANGEROUS_STYLE.test(value);
 }
 
+/** `tag` (lower case) with `classValue` is an embed root: the element embed.js turns into an iframe. */
+export function isEmbedRoot(tag: string, classValue: string | null | undefined): boolean {
+  return tag === 'blockquote' && EMBED_CLASS.test(classValue ?? '');
+}
+
 /**
  * Whether attribute `name` (any case) with `value` may stay on element `tag` (lower case).
  * `on*`, `srcdoc`, `src`, `formaction` and every other unlisted name are refused.
@@ -73,4 +84,16 @@ export function isAllowedAttribute(tag: string, name: string, value: string): bo
   if (attr.startsWith('data-instgrm-')) return /^data-instgrm-[a-z-]+$/.test(attr);
   if (attr.startsWith('stroke')) return /^stroke(-[a-z]+)*$/.test(attr);
   return PLAIN_ATTRIBUTES.has(attr);
+}
+
+/**
+ * The value attribute `name` keeps on `tag`, or null to drop it. Below the root, class tokens that
+ * start with `instagram-media` are removed, so embed.js only ever sees the one root it was given
+ * (and never a copied `instagram-media-rendered` state); a class left empty is dropped.
+ */
+export function cleanAttribute(tag: string, name: string, value: string, isRoot: boolean): string | null {
+  if (!isAllowedAttribute(tag, name, value)) return null;
+  if (isRoot || name.toLowerCase() !== 'class') return value;
+  const kept = value.split(/[\t\n\f\r ]+/).filter((token) => token !== '' && !token.startsWith('instagram-media')).join(' ');
+  return kept === '' ? null : kept;
 }

@@ -1,4 +1,8 @@
-/** Turns any accepted spelling of an Instagram post, reel or IGTV link into the one canonical URL. */
+/**
+ * Instagram's post-URL grammar: turns any accepted spelling of a post, reel or IGTV link into the one
+ * canonical URL. Shared by the proxy (query parser, sanitiser) and the widget (its local URL check), so
+ * the widget refuses exactly what the proxy refuses. No DOM, no Node APIs: safe in either runtime.
+ */
 
 export type PostKind = 'p' | 'reel' | 'tv';
 

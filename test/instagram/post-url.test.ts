@@ -1,7 +1,7 @@
 // canonicalisePostUrl over the URL table (test/support/url-table.ts): every accepted spelling and every rejected class (R1–R6).
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
-import { canonicalisePostUrl, type CanonicalPost } from '../../proxy/canonical-url.js';
+import { canonicalisePostUrl, type CanonicalPost } from '../../instagram/post-url.js';
 import { NATGEO, URL_TABLE as TABLE } from '../support/url-table.js';
 
 describe('canonicalisePostUrl table', () => {
