@@ -5,6 +5,9 @@ import { Hono, type Context } from 'hono';
 import { getRequestListener } from '@hono/node-server';
 import { assetResponse, defaultDistDir, loadStaticAssets, type StaticAssets } from './assets.js';
 import { createBreaker } from './breaker.js';
+import { createClientShare } from './client-share.js';
+import { clientKey, inRanges } from './ip.js';
+import { createKeyBackoff } from './key-backoff.js';
 import { createEmbedCache, type PositiveEntry } from './cache.js';
 import { createClientAddress } from './client-address.js';
 import { configSecrets, defaultBudgetPerHour, type ProxyConfig } from './config.js';
@@ -73,11 +76,15 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     perHour: config.upstreamBudgetExplicit ? config.upstreamBudgetPerHour : () => defaultBudgetPerHour(graph.usingToken),
     now,
   });
+  const share = createClientShare({ fraction: config.upstreamSharePerClient, budgetPerHour: () => budget.limit(), now });
+  const postBackoff = createKeyBackoff({ now });
   const origins = createOriginPolicy(config.allowedOrigins);
   const hits = createHits({ cache, origins, now, cacheTtlSeconds: config.cacheTtlSeconds, cacheStaleSeconds: config.cacheStaleSeconds });
-  const clientOf = createClientAddress({ trustProxyHops: config.trustProxyHops, fallback: deps.clientAddress });
+  const clientOf = createClientAddress({
+    trustProxyHops: config.trustProxyHops, fallback: deps.clientAddress, warn: (msg, fields) => log.warn(msg, fields),
+  });
   const fetchEntry = createUpstreamRound({
-    graph, breaker, budget, metrics, log, now,
+    graph, breaker, budget, share, postBackoff, sharePerClient: config.upstreamSharePerClient, metrics, log, now,
     freshMs: config.cacheTtlSeconds * 1000,
     staleMs: config.cacheStaleSeconds * 1000,
     negativeMs: config.cacheNegativeSeconds * 1000,
@@ -139,13 +146,16 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     }
     // A miss: rate-limit the client, then one upstream round per key however many requests wait on it.
     const { query, cors, previous } = found;
-    const wait = limiter.take(clientOf(c));
+    const address = clientOf(c);
+    const requester = { key: clientKey(address), exempt: inRanges(address, config.upstreamShareExempt) };
+    const wait = limiter.take(requester.key);
     if (wait !== null) {
       metrics.rejected.inc('rate_limited');
       return fail(c, 'rate_limited', cors, { retryAfterSeconds: wait });
     }
     try {
-      const { entry, coalesced } = await cache.load(found.key, () => fetchEntry(query));
+      // Only the request that starts the round is charged to its client's share: waiters cost nothing.
+      const { entry, coalesced } = await cache.load(found.key, () => fetchEntry(query, requester));
       if (coalesced) metrics.coalesced.inc();
       metrics.cacheEvent('miss');
       if (entry.kind === 'not_embeddable') {
