@@ -66,7 +66,7 @@ describe('error codes', () => {
   ];
   upstreamCases.forEach(([name, behaviour, status, code]) => {
     test(`${name} → ${status} ${code}`, async () => {
-      // A fresh proxy per case: failures add up in the breaker, and five would open it.
+      // A fresh proxy per case: failures of different posts add up in the breaker, and three would open it.
       const own = await startHarness({ UPSTREAM_TIMEOUT_MS: behaviour === 'hang' ? '150' : '3000' });
       try {
         own.upstream.fake.script('Broken', behaviour);
