@@ -31,6 +31,12 @@ export interface ProxyConfig {
   /** Addresses and ranges the share does not apply to (UPSTREAM_SHARE_EXEMPT): trusted server-side callers. */
   upstreamShareExempt: Cidr[];
   metricsToken: string | undefined;
+  /** REDIS_URL: the shared cache level for several replicas; undefined = memory only. */
+  redisUrl: string | undefined;
+  /** Deadline of every Redis call. */
+  redisTimeoutMs: number;
+  /** Prefix of every Redis key and channel (the schema version follows it). */
+  redisKeyPrefix: string;
 }
 
 /** Thrown for any bad setting. The message names the variable and what it expects, never its value. */
@@ -112,6 +118,23 @@ const addressRanges = z.string().transform((raw, ctx) => {
   return ranges;
 });
 
+const redisUrl = z.string().transform((raw, ctx) => {
+  const expected = 'a redis:// or rediss:// URL such as redis://127.0.0.1:6379, rediss://user:password@cache.example:6380/2 (db 0–15)';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: expected });
+    return z.NEVER;
+  }
+  if ((url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname || url.search || url.hash
+    || !/^(?:\/(?:[0-9]|1[0-5])?)?$/.test(url.pathname)) {
+    ctx.addIssue({ code: 'custom', message: expected });
+    return z.NEVER;
+  }
+  return raw;
+});
+
 const allowedOrigins = z.string().transform((raw, ctx) => {
   const expected = 'a comma-separated list of origins like https://example.com,http://localhost:5173 (scheme, host and optional port only), or *';
   const entries = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
@@ -158,12 +181,15 @@ const envSchema = z.object({
   UPSTREAM_SHARE_PER_CLIENT: shareFraction.default(DEFAULT_SHARE_PER_CLIENT),
   UPSTREAM_SHARE_EXEMPT: addressRanges.optional(),
   METRICS_TOKEN: z.string().regex(HEADER_TOKEN, 'a token of 1–256 visible ASCII characters (no spaces)').optional(),
+  REDIS_URL: redisUrl.optional(),
+  REDIS_TIMEOUT_MS: integer('an integer number of milliseconds 1–5000', 1, 5000).default(50),
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{0,64}$/, 'up to 64 letters, digits and : _ . -').default('ig-embed:'),
 });
 
 type EnvName = keyof typeof envSchema.shape;
 
 /** Secrets that may also come from a file named by `<NAME>_FILE` (how Compose, Kubernetes and Podman mount secrets). */
-const FILE_SECRETS = ['META_ACCESS_TOKEN', 'METRICS_TOKEN'] as const satisfies readonly EnvName[];
+const FILE_SECRETS = ['META_ACCESS_TOKEN', 'METRICS_TOKEN', 'REDIS_URL'] as const satisfies readonly EnvName[];
 
 /**
  * Reads the settings from `env` (usually process.env). Unknown variables are ignored; an empty value
@@ -228,10 +254,25 @@ export function parseConfig(
     upstreamSharePerClient: e.UPSTREAM_SHARE_PER_CLIENT,
     upstreamShareExempt: e.UPSTREAM_SHARE_EXEMPT ?? [],
     metricsToken: e.METRICS_TOKEN,
+    redisUrl: e.REDIS_URL,
+    redisTimeoutMs: e.REDIS_TIMEOUT_MS,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
   };
 }
 
 /** The values the logger must redact: pass to createLogger({ secrets }). */
-export function configSecrets(config: Pick<ProxyConfig, 'accessToken' | 'metricsToken'>): string[] {
-  return [config.accessToken, config.metricsToken].filter((s): s is string => typeof s === 'string' && s !== '');
+export function configSecrets(config: Pick<ProxyConfig, 'accessToken' | 'metricsToken'> & { redisUrl?: string | undefined }): string[] {
+  return [config.accessToken, config.metricsToken, redisPassword(config.redisUrl)]
+    .filter((s): s is string => typeof s === 'string' && s !== '');
+}
+
+/** The password in a REDIS_URL, so the logger redacts it (ioredis error messages can quote the URL). */
+function redisPassword(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password.length >= 4 ? password : undefined;
+  } catch {
+    return undefined;
+  }
 }
