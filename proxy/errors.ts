@@ -1,4 +1,5 @@
 // The proxy's stable error codes: HTTP status, one-sentence message and the pre-serialised JSON body.
+import type { PositiveEntry } from './cache.js';
 
 /** Every error code the proxy can answer with; a public contract (README "Errors"). */
 export type ErrorCode =
@@ -89,6 +90,8 @@ export class ProxyError extends Error {
       retryAfterSeconds?: number;
       /** Whether a cached entry within its stale window may be served instead (stale-if-error). */
       staleOk?: boolean;
+      /** A shared (Redis) entry within its stale window that may be served, when memory holds none. */
+      stale?: PositiveEntry;
     } = {},
   ) {
     super(code);
