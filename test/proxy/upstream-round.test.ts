@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { createBreaker } from '../../proxy/breaker.js';
 import { ProxyError } from '../../proxy/errors.js';
-import { createFakeGraph } from '../../proxy/fake-graph.js';
+import { createFixturesGraph } from '../../proxy/fake-graph.js';
 import type { GraphOutcome, OembedRequest, UpstreamOembed } from '../../proxy/graph-client.js';
 import { createLogger } from '../../proxy/log.js';
 import { ProxyMetrics } from '../../proxy/metrics.js';
@@ -17,7 +17,7 @@ const T0 = 1_000_000;
 
 /** Meta's 2026 answer for POST, as the fake Graph API records it. */
 async function recordedOembed(): Promise<UpstreamOembed> {
-  const res = await createFakeGraph().fetch(new Request(`https://graph.example/v25.0/instagram_oembed?url=${encodeURIComponent(POST.url)}&omitscript=true`));
+  const res = await createFixturesGraph().fetch(new Request(`https://graph.example/v25.0/instagram_oembed?url=${encodeURIComponent(POST.url)}&omitscript=true`));
   return (await res.json()) as UpstreamOembed;
 }
 
