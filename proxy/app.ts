@@ -12,7 +12,7 @@ import { createEmbedCache, type PositiveEntry } from './cache.js';
 import { createClientAddress } from './client-address.js';
 import { configSecrets, defaultBudgetPerHour, type ProxyConfig } from './config.js';
 import { ERROR_HEADERS, errorResponse, ProxyError, type ErrorCode } from './errors.js';
-import { createFakeGraph } from './fake-graph.js';
+import { createFixturesGraph } from './fake-graph.js';
 import { createGraphClient } from './graph-client.js';
 import { createHits, type XCache } from './hits.js';
 import { createLogger, REQUEST_LINE, type Logger, type RequestLine } from './log.js';
@@ -57,7 +57,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
 
   let upstreamFetch = deps.fetch;
   if (!upstreamFetch && config.upstream === 'fixtures') {
-    const fake = createFakeGraph();
+    const fake = createFixturesGraph();
     upstreamFetch = (input, init) => fake.fetch(input, init);
   }
   const graph = createGraphClient({

@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { createProxy } from '../../proxy/app.js';
 import { ERRORS } from '../../proxy/errors.js';
 import { createLogger } from '../../proxy/log.js';
-import type { FakeBehaviour } from '../../proxy/fake-graph.js';
+import type { FakeBehaviour } from '../support/fake-graph.js';
 import { MAX_QUERY_LENGTH } from '../../proxy/query.js';
 import { URL_TABLE } from '../support/url-table.js';
 import { assertNoSecrets, CANARY_TOKEN, canaryConfig, errorOf, oembedPath, POST, startHarness, type Harness, type RawResponse } from './harness.js';
