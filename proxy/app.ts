@@ -11,6 +11,7 @@ import { configSecrets, defaultBudgetPerHour, type ProxyConfig } from './config.
 import { ERROR_HEADERS, errorResponse, ProxyError, type ErrorCode } from './errors.js';
 import { createFakeGraph } from './fake-graph.js';
 import { createGraphClient } from './graph-client.js';
+import { createHealth } from './health.js';
 import { createHits, type XCache } from './hits.js';
 import { createLogger, REQUEST_LINE, type Logger, type RequestLine } from './log.js';
 import { ProxyMetrics } from './metrics.js';
@@ -174,9 +175,16 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     return new Response(null, { status: 204, headers: { ...cors, ...PREFLIGHT_HEADERS, 'x-request-id': c.get('rid') } });
   });
 
+  const health = createHealth({
+    breakerState: () => breaker.state,
+    budgetLeft: () => budget.remaining(),
+    upstream: config.upstream,
+    usingToken: () => graph.usingToken,
+  });
   app.get('/healthz', (c) => {
     c.set('route', 'healthz');
-    const body = JSON.stringify({ status: 'ok', breaker: breaker.state, upstream: config.upstream, token: graph.usingToken });
+    // 200 even when degraded: hits and stale entries are still served, so the process is useful.
+    const body = JSON.stringify(health());
     return new Response(body, { status: 200, headers: { ...ERROR_HEADERS, 'x-request-id': c.get('rid') } });
   });
 

@@ -266,10 +266,11 @@ describe('routes', () => {
   before(async () => { h = await startHarness({ META_ACCESS_TOKEN: '', METRICS_TOKEN: 'scrape-me' }); });
   after(() => h.close());
 
-  test('/healthz reports the breaker, the upstream mode and the token', async () => {
+  test('/healthz reports ok with no degraded reasons, the breaker, the upstream mode and the token', async () => {
     const res = await h.get('/healthz');
     assert.equal(res.status, 200);
-    assert.deepEqual(JSON.parse(res.text), { status: 'ok', breaker: 'closed', upstream: 'live', token: false });
+    assert.deepEqual(JSON.parse(res.text), { status: 'ok', degraded: [], breaker: 'closed', upstream: 'live', token: false });
+    assert.equal(res.headers['cache-control'], 'no-store');
   });
 
   test('/metrics requires the bearer token when METRICS_TOKEN is set, and its counters move', async () => {
