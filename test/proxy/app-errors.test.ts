@@ -1,6 +1,8 @@
 /** Every error code over HTTP, hostile inputs that never reach upstream, and the token canary. */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { maxHeaderSize } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { createProxy } from '../../proxy/app.js';
 import { ERRORS } from '../../proxy/errors.js';
@@ -106,6 +108,26 @@ describe('errors that need their own setup', () => {
     assert.match(errors[0]!, /secret internal detail/);
     assertNoSecrets([CANARY_TOKEN], [...lines.map((line) => ['a log line', line] as const), ['the response', JSON.stringify([...res.headers])]]);
     proxy.close();
+  });
+});
+
+describe('upstream failures in the log', () => {
+  test('with Meta unreachable the 503 is logged with the cause (ECONNREFUSED), never the token', async () => {
+    // A port that was just free: nothing listens there.
+    const probe = createNetServer().listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const h = await startHarness({ GRAPH_API_URL: `http://127.0.0.1:${port}/v25.0` });
+    try {
+      const res = await h.get(oembedPath(POST));
+      assert.deepEqual([res.status, errorOf(res).code], [503, 'upstream_unavailable']);
+      const calls = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'upstream call');
+      assert.deepEqual(calls.map(({ level, outcome, status, token, cause }) => ({ level, outcome, status, token, cause })),
+        [{ level: 'warn', outcome: 'transient', status: null, token: true, cause: 'ECONNREFUSED' }]);
+    } finally {
+      await h.close();
+    }
   });
 });
 
