@@ -17,6 +17,7 @@ import { createLogger, REQUEST_LINE, type Logger, type RequestLine } from './log
 import { ProxyMetrics } from './metrics.js';
 import { createOriginPolicy, PREFLIGHT_HEADERS, type CorsHeaders } from './origins.js';
 import { createMissLimiter, createUpstreamBudget } from './rate-limit.js';
+import { createRefusalLog } from './refusal-log.js';
 import { header, rawQuery, rawQueryOf, type AppEnv } from './request.js';
 import { createUpstreamRound } from './upstream-round.js';
 
@@ -88,6 +89,11 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
 
   const fail = (c: Context<AppEnv>, code: ErrorCode, cors: CorsHeaders, options: { message?: string; retryAfterSeconds?: number } = {}) =>
     errorResponse(code, { ...cors, 'x-request-id': c.get('rid') }, options);
+  const noteRefusal = createRefusalLog({ log, now });
+  const refuse = (c: Context<AppEnv>, origin: string) => {
+    noteRefusal(origin, c.get('rid'));
+    return errorResponse('origin_not_allowed', { ...origins.refused(origin), 'x-request-id': c.get('rid') });
+  };
 
   const serveEntry = (c: Context<AppEnv>, entry: PositiveEntry, omitscript: boolean, cors: CorsHeaders, xcache: XCache, t: number): Response => {
     c.set('cache', xcache);
@@ -127,7 +133,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     const found = hits.lookup(header(c, 'origin'), rawQuery(c));
     switch (found.kind) {
       case 'refused':
-        return errorResponse('origin_not_allowed', { ...origins.refused(found.origin), 'x-request-id': c.get('rid') });
+        return refuse(c, found.origin);
       case 'bad_query':
         return fail(c, found.error.code, found.cors, { message: found.error.message });
       case 'hit':
@@ -171,7 +177,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     c.set('route', 'oembed');
     const origin = header(c, 'origin');
     const cors = origins.corsFor(origin);
-    if (cors === null) return errorResponse('origin_not_allowed', { ...origins.refused(origin as string), 'x-request-id': c.get('rid') });
+    if (cors === null) return refuse(c, origin as string);
     return new Response(null, { status: 204, headers: { ...cors, ...PREFLIGHT_HEADERS, 'x-request-id': c.get('rid') } });
   });
 
