@@ -8,7 +8,7 @@ import { createBreaker } from './breaker.js';
 import { createEmbedCache, type PositiveEntry } from './cache.js';
 import { createClientAddress } from './client-address.js';
 import { configSecrets, defaultBudgetPerHour, type ProxyConfig } from './config.js';
-import { ERROR_HEADERS, errorResponse, ProxyError, type ErrorCode } from './errors.js';
+import { ERROR_HEADERS, errorParts, errorResponse, ProxyError, type ErrorCode } from './errors.js';
 import { createFakeGraph } from './fake-graph.js';
 import { createGraphClient } from './graph-client.js';
 import { createHealth } from './health.js';
@@ -19,6 +19,7 @@ import { createOriginPolicy, PREFLIGHT_HEADERS, type CorsHeaders } from './origi
 import { createMissLimiter, createUpstreamBudget } from './rate-limit.js';
 import { createRefusalLog } from './refusal-log.js';
 import { header, rawQuery, rawQueryOf, type AppEnv } from './request.js';
+import { wellFormedRequest } from './request-target.js';
 import { createUpstreamRound } from './upstream-round.js';
 
 export interface ProxyDeps {
@@ -239,11 +240,29 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
   });
 
   /**
+   * A malformed Host or request target (request-target.ts), answered before either lane: Hono's Node
+   * adapter would answer it with an empty 400 of its own, and the fast lane would serve a hit to it.
+   */
+  const answerMalformed = (req: IncomingMessage, res: ServerResponse): void => {
+    const started = performance.now();
+    const rid = nextRequestId();
+    const { status, headers, body } = errorParts('bad_request', { ...origins.corsOrNone(req.headers.origin), 'x-request-id': rid });
+    res.writeHead(status, { ...headers, 'content-length': String(body.byteLength) });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    logRequest(rid, req.method ?? 'GET', 'other', status, started, undefined);
+  };
+
+  /**
    * The Node fast lane: a fresh cache hit answered straight from memory through the same lookup and
    * response builder as the route above, skipping the Request/Response objects and the framework.
-   * Anything else (misses, errors, other routes, refused origins) returns false and goes through Hono.
+   * A malformed request is answered here too (answerMalformed). Anything else (misses, errors, other
+   * routes, refused origins) returns false and goes through Hono.
    */
   const serveNodeHit = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (!wellFormedRequest(req)) {
+      answerMalformed(req, res);
+      return true;
+    }
     const method = req.method;
     if (method !== 'GET' && method !== 'HEAD') return false;
     const target = req.url ?? '';
@@ -276,7 +295,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
  * parse get the proxy's JSON errors too; do the same on your own server.
  */
 export function createNodeListener(proxy: ProxyApp): (req: IncomingMessage, res: ServerResponse) => void {
-  const viaHono = getRequestListener(proxy.fetch);
+  // The host name stands in only for an HTTP/1.0 request without Host (the fast lane refuses it in HTTP/1.1).
+  const viaHono = getRequestListener(proxy.fetch, { hostname: 'localhost' });
   const fast = proxy[NODE_HIT];
   return (req, res) => {
     if (!fast(req, res)) void viaHono(req, res);

@@ -55,7 +55,8 @@ if (config.allowedOrigins === null) {
   log.warn('ALLOWED_ORIGINS is not set: any web page may use this proxy and spend its upstream quota');
 }
 
-const server = createServer(createNodeListener(proxy));
+// requireHostHeader off: the listener answers a missing Host itself, with our JSON 400 instead of node's empty one.
+const server = createServer({ requireHostHeader: false }, createNodeListener(proxy));
 // Unparseable requests (head over 16 KiB, garbage, too slow) get our JSON error, not node's bodiless one.
 server.on('clientError', createClientErrorHandler(log));
 // The API is GET-only with small requests: a client gets 10 s to send its headers and 15 s for the

@@ -140,7 +140,7 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
   const proxy = createProxy(config, { log, now: clock.now, distDir: false });
   // The same composition as server.ts: the Node fast lane for hits, Hono for everything else.
   const listener = createNodeListener(proxy);
-  const server = createServer((req, res) => {
+  const server = createServer({ requireHostHeader: false }, (req, res) => {
     listener(req, res);
     options.onRequest?.();
   });
