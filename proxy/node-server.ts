@@ -46,9 +46,9 @@ export function createNodeServer(proxy: ProxyApp, options: NodeServerOptions = {
       headers?: OutgoingHttpHeaders | OutgoingHttpHeader[],
     ): this {
       if (draining) this.shouldKeepAlive = false;
-      // node reads (status, headers) and (status, message, headers) alike; pass exactly what was given.
+      // Both of node's forms: (status, headers) and (status, message, headers).
       return typeof statusMessageOrHeaders === 'string' ? super.writeHead(statusCode, statusMessageOrHeaders, headers)
-        : super.writeHead(statusCode, statusMessageOrHeaders);
+        : super.writeHead(statusCode, statusMessageOrHeaders ?? headers);
     }
   }
 
