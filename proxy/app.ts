@@ -11,15 +11,18 @@ import { createKeyBackoff } from './key-backoff.js';
 import { createEmbedCache, type PositiveEntry } from './cache.js';
 import { createClientAddress } from './client-address.js';
 import { configSecrets, defaultBudgetPerHour, type ProxyConfig } from './config.js';
-import { ERROR_HEADERS, errorResponse, ProxyError, type ErrorCode } from './errors.js';
-import { createFakeGraph } from './fake-graph.js';
+import { ERROR_HEADERS, errorParts, errorResponse, ProxyError, type ErrorCode } from './errors.js';
+import { createFixturesGraph } from './fake-graph.js';
 import { createGraphClient } from './graph-client.js';
+import { createHealth } from './health.js';
 import { createHits, type XCache } from './hits.js';
 import { createLogger, REQUEST_LINE, type Logger, type RequestLine } from './log.js';
 import { ProxyMetrics } from './metrics.js';
 import { createOriginPolicy, PREFLIGHT_HEADERS, type CorsHeaders } from './origins.js';
 import { createMissLimiter, createUpstreamBudget } from './rate-limit.js';
+import { createRefusalLog } from './refusal-log.js';
 import { header, rawQuery, rawQueryOf, type AppEnv } from './request.js';
+import { wellFormedRequest } from './request-target.js';
 import { createUpstreamRound } from './upstream-round.js';
 
 export interface ProxyDeps {
@@ -57,7 +60,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
 
   let upstreamFetch = deps.fetch;
   if (!upstreamFetch && config.upstream === 'fixtures') {
-    const fake = createFakeGraph();
+    const fake = createFixturesGraph();
     upstreamFetch = (input, init) => fake.fetch(input, init);
   }
   const graph = createGraphClient({
@@ -94,6 +97,11 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
 
   const fail = (c: Context<AppEnv>, code: ErrorCode, cors: CorsHeaders, options: { message?: string; retryAfterSeconds?: number } = {}) =>
     errorResponse(code, { ...cors, 'x-request-id': c.get('rid') }, options);
+  const noteRefusal = createRefusalLog({ log, now });
+  const refuse = (c: Context<AppEnv>, origin: string) => {
+    noteRefusal(origin, c.get('rid'));
+    return errorResponse('origin_not_allowed', { ...origins.refused(origin), 'x-request-id': c.get('rid') });
+  };
 
   const serveEntry = (c: Context<AppEnv>, entry: PositiveEntry, omitscript: boolean, cors: CorsHeaders, xcache: XCache, t: number): Response => {
     c.set('cache', xcache);
@@ -133,7 +141,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     const found = hits.lookup(header(c, 'origin'), rawQuery(c));
     switch (found.kind) {
       case 'refused':
-        return errorResponse('origin_not_allowed', { ...origins.refused(found.origin), 'x-request-id': c.get('rid') });
+        return refuse(c, found.origin);
       case 'bad_query':
         return fail(c, found.error.code, found.cors, { message: found.error.message });
       case 'hit':
@@ -180,13 +188,20 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     c.set('route', 'oembed');
     const origin = header(c, 'origin');
     const cors = origins.corsFor(origin);
-    if (cors === null) return errorResponse('origin_not_allowed', { ...origins.refused(origin as string), 'x-request-id': c.get('rid') });
+    if (cors === null) return refuse(c, origin as string);
     return new Response(null, { status: 204, headers: { ...cors, ...PREFLIGHT_HEADERS, 'x-request-id': c.get('rid') } });
   });
 
+  const health = createHealth({
+    breakerState: () => breaker.state,
+    budgetLeft: () => budget.remaining(),
+    upstream: config.upstream,
+    usingToken: () => graph.usingToken,
+  });
   app.get('/healthz', (c) => {
     c.set('route', 'healthz');
-    const body = JSON.stringify({ status: 'ok', breaker: breaker.state, upstream: config.upstream, token: graph.usingToken });
+    // 200 even when degraded: hits and stale entries are still served, so the process is useful.
+    const body = JSON.stringify(health());
     return new Response(body, { status: 200, headers: { ...ERROR_HEADERS, 'x-request-id': c.get('rid') } });
   });
 
@@ -235,11 +250,29 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
   });
 
   /**
+   * A malformed Host or request target (request-target.ts), answered before either lane: Hono's Node
+   * adapter would answer it with an empty 400 of its own, and the fast lane would serve a hit to it.
+   */
+  const answerMalformed = (req: IncomingMessage, res: ServerResponse): void => {
+    const started = performance.now();
+    const rid = nextRequestId();
+    const { status, headers, body } = errorParts('bad_request', { ...origins.corsOrNone(req.headers.origin), 'x-request-id': rid });
+    res.writeHead(status, { ...headers, 'content-length': String(body.byteLength) });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    logRequest(rid, req.method ?? 'GET', 'other', status, started, undefined);
+  };
+
+  /**
    * The Node fast lane: a fresh cache hit answered straight from memory through the same lookup and
    * response builder as the route above, skipping the Request/Response objects and the framework.
-   * Anything else (misses, errors, other routes, refused origins) returns false and goes through Hono.
+   * A malformed request is answered here too (answerMalformed). Anything else (misses, errors, other
+   * routes, refused origins) returns false and goes through Hono.
    */
   const serveNodeHit = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (!wellFormedRequest(req)) {
+      answerMalformed(req, res);
+      return true;
+    }
     const method = req.method;
     if (method !== 'GET' && method !== 'HEAD') return false;
     const target = req.url ?? '';
@@ -272,7 +305,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
  * parse get the proxy's JSON errors too; do the same on your own server.
  */
 export function createNodeListener(proxy: ProxyApp): (req: IncomingMessage, res: ServerResponse) => void {
-  const viaHono = getRequestListener(proxy.fetch);
+  // The host name stands in only for an HTTP/1.0 request without Host (the fast lane refuses it in HTTP/1.1).
+  const viaHono = getRequestListener(proxy.fetch, { hostname: 'localhost' });
   const fast = proxy[NODE_HIT];
   return (req, res) => {
     if (!fast(req, res)) void viaHono(req, res);

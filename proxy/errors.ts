@@ -67,18 +67,31 @@ export const ERROR_HEADERS: Readonly<Record<string, string>> = {
   vary: 'Origin, Accept-Encoding',
 };
 
+export interface ErrorParts { status: number; headers: Record<string, string>; body: Uint8Array<ArrayBuffer> }
+
 /**
- * A complete error response. `message` may only be our own text (for example the query parser's
+ * Status, headers and body of an error answer: errorResponse wraps them in a Response, and the Node
+ * lane writes them itself. `message` may only be our own text (for example the query parser's
  * explanation); never pass anything that came from upstream.
  */
+export function errorParts(
+  code: ErrorCode,
+  headers: Record<string, string>,
+  options: { message?: string; retryAfterSeconds?: number } = {},
+): ErrorParts {
+  const all: Record<string, string> = { ...ERROR_HEADERS, ...headers };
+  if (options.retryAfterSeconds !== undefined) all['retry-after'] = String(Math.max(1, Math.ceil(options.retryAfterSeconds)));
+  return { status: ERRORS[code].status, headers: all, body: errorBody(code, options.message) };
+}
+
+/** A complete error response (see errorParts). */
 export function errorResponse(
   code: ErrorCode,
   headers: Record<string, string>,
   options: { message?: string; retryAfterSeconds?: number } = {},
 ): Response {
-  const all: Record<string, string> = { ...ERROR_HEADERS, ...headers };
-  if (options.retryAfterSeconds !== undefined) all['retry-after'] = String(Math.max(1, Math.ceil(options.retryAfterSeconds)));
-  return new Response(errorBody(code, options.message), { status: ERRORS[code].status, headers: all });
+  const { status, headers: all, body } = errorParts(code, headers, options);
+  return new Response(body, { status, headers: all });
 }
 
 /** A request that must end in one of our error responses; thrown by the upstream path, caught by the route. */

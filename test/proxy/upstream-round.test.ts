@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { createBreaker } from '../../proxy/breaker.js';
 import { createClientShare } from '../../proxy/client-share.js';
 import { ProxyError } from '../../proxy/errors.js';
-import { createFakeGraph } from '../../proxy/fake-graph.js';
+import { createFixturesGraph } from '../../proxy/fake-graph.js';
 import type { GraphOutcome, OembedRequest, UpstreamOembed } from '../../proxy/graph-client.js';
 import { createKeyBackoff } from '../../proxy/key-backoff.js';
 import { createLogger } from '../../proxy/log.js';
@@ -20,7 +20,7 @@ const CLIENT = { key: '192.0.2.1', exempt: false };
 
 /** Meta's 2026 answer for POST, as the fake Graph API records it. */
 async function recordedOembed(): Promise<UpstreamOembed> {
-  const res = await createFakeGraph().fetch(new Request(`https://graph.example/v25.0/instagram_oembed?url=${encodeURIComponent(POST.url)}&omitscript=true`));
+  const res = await createFixturesGraph().fetch(new Request(`https://graph.example/v25.0/instagram_oembed?url=${encodeURIComponent(POST.url)}&omitscript=true`));
   return (await res.json()) as UpstreamOembed;
 }
 
