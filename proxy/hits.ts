@@ -1,9 +1,8 @@
 // The cache front of GET /instagram_oembed: classify a request against the cache and build a cached entry's exact answer.
-import {
-  acceptedEncodings, ifNoneMatchHits, pickRepresentation, type CacheEntry, type EmbedCache, type PositiveEntry,
-} from './cache.js';
+import type { CacheEntry, EmbedCache, PositiveEntry } from './cache.js';
 import type { CorsHeaders, OriginPolicy } from './origins.js';
 import { parseOembedQuery, type OembedQuery, type QueryError } from './query.js';
+import { negotiate } from './representation.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const VARY = 'Origin, Accept-Encoding';
@@ -80,20 +79,13 @@ export function createHits(options: {
   };
 
   const respondFlat: Hits['respondFlat'] = (entry, omitscript, cors, xcache, t, rid, acceptEncoding, ifNoneMatch) => {
-    const rep = pickRepresentation(omitscript ? entry.noscript : entry.script, acceptedEncodings(acceptEncoding));
-    // A 304 keeps the validators and caching headers and drops the ones that describe a body (RFC 9110 15.4.5).
-    const notModified = ifNoneMatchHits(ifNoneMatch, rep.etag);
+    const answer = negotiate(omitscript ? entry.noscript : entry.script, JSON_TYPE, { acceptEncoding, ifNoneMatch });
     const cacheControl = xcache === 'STALE' ? STALE_CACHE_CONTROL : freshCacheControl;
     const age = String(Math.max(0, Math.floor((t - entry.storedAt) / 1000)));
-    // One array literal per response (the values vary anyway: Age, id, CORS); the two lists differ only in the first two pairs.
-    const headers = notModified
-      ? ['cache-control', cacheControl, 'etag', rep.etag, 'age', age, 'vary', VARY, 'x-cache', xcache,
-        'x-content-type-options', 'nosniff', 'x-request-id', rid]
-      : ['content-type', JSON_TYPE, 'content-length', rep.length, 'cache-control', cacheControl, 'etag', rep.etag, 'age', age,
-        'vary', VARY, 'x-cache', xcache, 'x-content-type-options', 'nosniff', 'x-request-id', rid];
-    if (!notModified && rep.encoding !== 'identity') headers.push('content-encoding', rep.encoding);
+    const headers = answer.headers;
+    headers.push('cache-control', cacheControl, 'age', age, 'vary', VARY, 'x-cache', xcache, 'x-content-type-options', 'nosniff', 'x-request-id', rid);
     for (const k in cors) headers.push(k, cors[k] as string);
-    return notModified ? { status: 304, headers, body: null } : { status: 200, headers, body: rep.body };
+    return answer as FlatEntryResponse;
   };
 
   return {

@@ -2,10 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import {
-  acceptedEncodings, buildNegativeEntry, buildPositiveEntry, createEmbedCache, ifNoneMatchHits, pickRepresentation,
-  type CacheEntry, type EmbedPayload,
-} from '../../proxy/cache.js';
+import { buildNegativeEntry, buildPositiveEntry, createEmbedCache, type CacheEntry, type EmbedPayload } from '../../proxy/cache.js';
 import { ProxyError } from '../../proxy/errors.js';
 
 const SCRIPT = '<script async src="//platform.instagram.com/en_US/embeds.js"></script>';
@@ -60,31 +57,6 @@ describe('entries', () => {
   test('equal bytes give equal ETags across revalidations', () => {
     assert.equal(positive(POST_A, 0).script.br!.etag, positive(POST_A, 99_999).script.br!.etag);
     assert.notEqual(positive(POST_A, 0, 'x').script.br!.etag, positive(POST_A, 0, 'y').script.br!.etag);
-  });
-});
-
-describe('negotiation helpers', () => {
-  test('Accept-Encoding: br preferred, q=0 refuses, * covers the rest', () => {
-    assert.deepEqual(acceptedEncodings(undefined), { gzip: false, br: false });
-    assert.deepEqual(acceptedEncodings('gzip, deflate, br'), { gzip: true, br: true });
-    assert.deepEqual(acceptedEncodings('br;q=0, gzip'), { gzip: true, br: false });
-    assert.deepEqual(acceptedEncodings('*'), { gzip: true, br: true });
-    assert.deepEqual(acceptedEncodings('*;q=0, identity'), { gzip: false, br: false });
-    assert.deepEqual(acceptedEncodings('GZIP;Q=0.5'), { gzip: true, br: false });
-    const e = positive(POST_A, 0);
-    assert.equal(pickRepresentation(e.script, acceptedEncodings('gzip, br')).encoding, 'br');
-    assert.equal(pickRepresentation(e.script, acceptedEncodings('gzip')).encoding, 'gzip');
-    assert.equal(pickRepresentation(e.script, acceptedEncodings('zstd')).encoding, 'identity');
-  });
-
-  test('If-None-Match uses weak comparison over a list', () => {
-    assert.equal(ifNoneMatchHits('"a"', '"a"'), true);
-    assert.equal(ifNoneMatchHits('W/"a"', '"a"'), true);
-    assert.equal(ifNoneMatchHits('"b", "a"', '"a"'), true);
-    assert.equal(ifNoneMatchHits('*', '"a"'), true);
-    assert.equal(ifNoneMatchHits('"b"', '"a"'), false);
-    assert.equal(ifNoneMatchHits(undefined, '"a"'), false);
-    assert.equal(ifNoneMatchHits('"a', '"a"'), false);
   });
 });
 
