@@ -1,21 +1,8 @@
 // The oEmbed cache: memory-only, bounded by bytes, pre-serialised entries, coalesced misses, post-wide revocation.
 import { LRUCache } from 'lru-cache';
+import type { OembedPayload } from './graph-client.js';
+import type { OembedQuery } from './query.js';
 import { buildVariant, type Variant } from './representation.js';
-
-/** The response body fields, in the order they are serialised. */
-export interface EmbedPayload {
-  version: string;
-  type: string;
-  provider_name: string;
-  provider_url: string;
-  width: number | null;
-  html: string;
-  author_name?: string;
-  author_url?: string;
-  thumbnail_url?: string;
-  thumbnail_width?: number;
-  thumbnail_height?: number;
-}
 
 export interface PositiveEntry {
   readonly kind: 'ok';
@@ -44,6 +31,14 @@ export interface NegativeEntry {
 
 export type CacheEntry = PositiveEntry | NegativeEntry;
 
+/**
+ * The cache key of a query: the canonical post URL and the two parameters Meta's answer depends on.
+ * `omitscript` is not in it: both variants are stored in one entry.
+ */
+export function cacheKey(query: { readonly post: Pick<OembedQuery['post'], 'url'>; readonly maxwidth?: number; readonly hidecaption: boolean }): string {
+  return `${query.post.url}|${query.maxwidth ?? ''}|${query.hidecaption ? 1 : 0}`;
+}
+
 const encoder = new TextEncoder();
 
 function variantBytes(v: Variant): number {
@@ -58,7 +53,7 @@ const ENTRY_OVERHEAD_BYTES = 1024;
  * sanitised; `scriptTag` is appended after a newline for clients that did not ask for omitscript.
  */
 export function buildPositiveEntry(
-  payload: EmbedPayload,
+  payload: OembedPayload,
   options: { post: string; now: number; freshMs: number; staleMs: number; scriptTag: string },
 ): PositiveEntry {
   const noscript = buildVariant(encoder.encode(JSON.stringify(payload)), 'n');
@@ -81,7 +76,7 @@ export function buildNegativeEntry(options: { post: string; now: number; ttlMs: 
 }
 
 /** Loads a fresh entry for a key; called once per upstream round however many requests wait on it. */
-export type EntryLoader = (stale: CacheEntry | undefined) => Promise<CacheEntry>;
+export type EntryLoader = () => Promise<CacheEntry>;
 
 export interface EmbedCache {
   /** The entry for `key`, or undefined; during a refresh, the entry being refreshed. Never does I/O. */
@@ -145,7 +140,7 @@ export function createEmbedCache(options: { maxBytes: number; now?: () => number
       if (entry.kind === 'ok' && reason !== 'set') forget(entry.post, key);
     },
     fetchMethod: async (key, stale, { options: fetchOptions, context }) => {
-      const entry = await context.loader(stale);
+      const entry = await context.loader();
       const expires = entry.kind === 'ok' ? entry.staleUntil : entry.until;
       fetchOptions.ttl = Math.max(1, Math.ceil(expires - now()));
       if (entry.kind === 'ok') {

@@ -4,14 +4,18 @@ import type { Logger } from './log.js';
 
 export interface OembedRequest { url: string /* canonical */; maxwidth?: number; hidecaption: boolean }
 
-/** Validated shape of a 200 body; `html` is NOT yet sanitised. */
-export interface UpstreamOembed {
+/**
+ * The oEmbed fields of an answer, in the order they are serialised. From the Graph client it is a
+ * validated 200 body whose `html` is NOT yet sanitised; the upstream round swaps in the sanitised
+ * `html`, and that is what the cache stores and the proxy sends.
+ */
+export interface OembedPayload {
   version: string; type: string; provider_name: string; provider_url: string; width: number | null; html: string;
   author_name?: string; author_url?: string; thumbnail_url?: string; thumbnail_width?: number; thumbnail_height?: number;
 }
 
 export type GraphOutcome =
-  | { kind: 'ok'; oembed: UpstreamOembed }
+  | { kind: 'ok'; oembed: OembedPayload }
   | { kind: 'not_embeddable' }
   | { kind: 'invalid_url' }
   | { kind: 'invalid_param' }
@@ -272,8 +276,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   };
 }
 
-function withoutUndefined(data: z.infer<typeof oembedSchema>): UpstreamOembed {
+function withoutUndefined(data: z.infer<typeof oembedSchema>): OembedPayload {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) if (value !== undefined) out[key] = value;
-  return out as unknown as UpstreamOembed;
+  return out as unknown as OembedPayload;
 }

@@ -1,5 +1,5 @@
 // The cache front of GET /instagram_oembed: classify a request against the cache and build a cached entry's exact answer.
-import type { CacheEntry, EmbedCache, PositiveEntry } from './cache.js';
+import { cacheKey, type CacheEntry, type EmbedCache, type PositiveEntry } from './cache.js';
 import type { CorsHeaders, OriginPolicy } from './origins.js';
 import { parseOembedQuery, type OembedQuery, type QueryError } from './query.js';
 import { negotiate } from './representation.js';
@@ -69,7 +69,7 @@ export function createHits(options: {
     let parsed = queryMemo.get(raw);
     if (parsed) return parsed;
     const q = parseOembedQuery(raw);
-    parsed = 'code' in q ? q : { query: q, key: `${q.post.url}|${q.maxwidth ?? ''}|${q.hidecaption ? 1 : 0}` };
+    parsed = 'code' in q ? q : { query: q, key: cacheKey(q) };
     if (raw.length <= MEMO_QUERY_MAX_LENGTH) {
       // FIFO bound: the oldest spelling goes first; a re-parse only costs a few microseconds.
       if (queryMemo.size >= QUERY_MEMO_MAX) queryMemo.delete(queryMemo.keys().next().value as string);

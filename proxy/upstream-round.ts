@@ -1,8 +1,8 @@
 // One upstream round for a cache key: budget → breaker → Graph API → sanitiser → cache entry, or the error to answer.
 import type { Breaker } from './breaker.js';
-import { buildNegativeEntry, buildPositiveEntry, type CacheEntry, type EmbedPayload } from './cache.js';
+import { buildNegativeEntry, buildPositiveEntry, type CacheEntry } from './cache.js';
 import { ProxyError } from './errors.js';
-import type { GraphClient, GraphOutcome, UpstreamOembed } from './graph-client.js';
+import type { GraphClient, GraphOutcome } from './graph-client.js';
 import type { Logger } from './log.js';
 import type { ProxyMetrics } from './metrics.js';
 import type { OembedQuery } from './query.js';
@@ -11,20 +11,6 @@ import { EMBED_SCRIPT_TAG, sanitizeEmbedHtml } from './sanitize-html.js';
 
 /** Retry-After for a transient failure while the breaker is still closed (it reports 0 then). */
 const TRANSIENT_RETRY_SECONDS = 5;
-
-/** The response fields of an upstream answer, with its html replaced by the sanitised one. */
-function payloadOf(o: UpstreamOembed, html: string): EmbedPayload {
-  const p: EmbedPayload = {
-    version: o.version, type: o.type, provider_name: o.provider_name, provider_url: o.provider_url, width: o.width, html,
-  };
-  // Legacy fields exist only for apps on older terms; pass them through when Meta still sends them.
-  if (o.author_name !== undefined) p.author_name = o.author_name;
-  if (o.author_url !== undefined) p.author_url = o.author_url;
-  if (o.thumbnail_url !== undefined) p.thumbnail_url = o.thumbnail_url;
-  if (o.thumbnail_width !== undefined) p.thumbnail_width = o.thumbnail_width;
-  if (o.thumbnail_height !== undefined) p.thumbnail_height = o.thumbnail_height;
-  return p;
-}
 
 export interface UpstreamRoundDeps {
   graph: Pick<GraphClient, 'fetchOembed'>;
@@ -77,7 +63,8 @@ export function createUpstreamRound(deps: UpstreamRoundDeps): (query: OembedQuer
     const t = now();
     switch (outcome.kind) {
       case 'ok':
-        return buildPositiveEntry(payloadOf(outcome.oembed, html as string), {
+        // The same fields in the same order, legacy ones included when Meta still sends them; only html is replaced.
+        return buildPositiveEntry({ ...outcome.oembed, html: html as string }, {
           post: query.post.url, now: t, freshMs: deps.freshMs, staleMs: deps.staleMs, scriptTag: EMBED_SCRIPT_TAG,
         });
       case 'not_embeddable':

@@ -2,14 +2,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { buildNegativeEntry, buildPositiveEntry, createEmbedCache, type CacheEntry, type EmbedPayload } from '../../proxy/cache.js';
+import { buildNegativeEntry, buildPositiveEntry, cacheKey, createEmbedCache, type CacheEntry } from '../../proxy/cache.js';
+import type { OembedPayload } from '../../proxy/graph-client.js';
 import { ProxyError } from '../../proxy/errors.js';
 
 const SCRIPT = '<script async src="//platform.instagram.com/en_US/embeds.js"></script>';
 const POST_A = 'https://www.instagram.com/p/AAA/';
 const POST_B = 'https://www.instagram.com/p/BBB/';
 
-function payload(text = 'hello'): EmbedPayload {
+function payload(text = 'hello'): OembedPayload {
   return {
     version: '1.0', type: 'rich', provider_name: 'Instagram', provider_url: 'https://www.instagram.com/', width: 658,
     html: `<blockquote class="instagram-media">${text.repeat(50)}</blockquote>`,
@@ -38,8 +39,8 @@ function deferredLoader() {
 describe('entries', () => {
   test('both omitscript variants are serialised once and differ only by the script tag', () => {
     const e = positive(POST_A, 0);
-    const noscript = JSON.parse(new TextDecoder().decode(e.noscript.identity.body)) as EmbedPayload;
-    const script = JSON.parse(new TextDecoder().decode(e.script.identity.body)) as EmbedPayload;
+    const noscript = JSON.parse(new TextDecoder().decode(e.noscript.identity.body)) as OembedPayload;
+    const script = JSON.parse(new TextDecoder().decode(e.script.identity.body)) as OembedPayload;
     assert.deepEqual(noscript, payload());
     assert.deepEqual(script, { ...payload(), html: `${payload().html}\n${SCRIPT}` });
   });
@@ -58,6 +59,18 @@ describe('entries', () => {
     assert.equal(positive(POST_A, 0).script.br!.etag, positive(POST_A, 99_999).script.br!.etag);
     assert.notEqual(positive(POST_A, 0, 'x').script.br!.etag, positive(POST_A, 0, 'y').script.br!.etag);
   });
+});
+
+test('cacheKey: one key per canonical post, maxwidth and hidecaption, and distinct for each', () => {
+  const keys = [
+    cacheKey({ post: { url: POST_A }, hidecaption: false }),
+    cacheKey({ post: { url: POST_A }, hidecaption: true }),
+    cacheKey({ post: { url: POST_A }, maxwidth: 400, hidecaption: false }),
+    cacheKey({ post: { url: POST_A }, maxwidth: 400, hidecaption: true }),
+    cacheKey({ post: { url: POST_B }, hidecaption: false }),
+  ];
+  assert.equal(new Set(keys).size, 5);
+  assert.equal(cacheKey({ post: { url: POST_A }, maxwidth: 400, hidecaption: true }), keys[3]);
 });
 
 describe('createEmbedCache', () => {

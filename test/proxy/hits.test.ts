@@ -1,13 +1,13 @@
 // createHits: how a request is classified against the cache (refused, bad query, hit, negative hit, miss), and a cached entry's exact answer.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildNegativeEntry, buildPositiveEntry, type CacheEntry } from '../../proxy/cache.js';
+import { buildNegativeEntry, buildPositiveEntry, cacheKey, type CacheEntry } from '../../proxy/cache.js';
 import { createHits } from '../../proxy/hits.js';
 import { createOriginPolicy, EXPOSE_HEADERS } from '../../proxy/origins.js';
 
 const POST = 'https://www.instagram.com/p/AAA/';
 const QUERY = `url=${encodeURIComponent(POST)}`;
-const KEY = `${POST}||0`;
+const KEY = cacheKey({ post: { url: POST }, hidecaption: false });
 const T0 = 1_000_000;
 
 function setup(entries: Record<string, CacheEntry> = {}) {
@@ -56,9 +56,13 @@ describe('createHits lookup', () => {
     assert.equal(hits.lookup(undefined, QUERY).kind, 'miss');
   });
 
-  test('maxwidth and hidecaption are part of the key; omitscript is not', () => {
-    const found = setup().hits.lookup(undefined, `${QUERY}&maxwidth=400&hidecaption=true&omitscript=true`);
-    assert.equal(found.kind === 'miss' && found.key, `${POST}|400|1`);
+  test('the key is cacheKey of the parsed query: maxwidth and hidecaption are part of it, omitscript and spelling are not', () => {
+    const { hits } = setup();
+    const keyOf = (raw: string) => { const found = hits.lookup(undefined, raw); return found.kind === 'miss' ? found.key : found.kind; };
+    assert.equal(keyOf(`${QUERY}&maxwidth=400&hidecaption=true&omitscript=true`), cacheKey({ post: { url: POST }, maxwidth: 400, hidecaption: true }));
+    assert.equal(keyOf(`hidecaption=1&maxwidth=400&url=${encodeURIComponent('https://instagram.com/p/AAA')}`), keyOf(`${QUERY}&maxwidth=400&hidecaption=true`));
+    assert.equal(new Set([keyOf(QUERY), keyOf(`${QUERY}&maxwidth=400`), keyOf(`${QUERY}&hidecaption=1`), keyOf(`${QUERY}&maxwidth=400&hidecaption=1`)]).size, 4);
+    assert.equal(keyOf(`${QUERY}&omitscript=1`), KEY);
   });
 });
 

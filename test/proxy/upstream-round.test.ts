@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { createBreaker } from '../../proxy/breaker.js';
 import { ProxyError } from '../../proxy/errors.js';
 import { createFakeGraph } from '../../proxy/fake-graph.js';
-import type { GraphOutcome, OembedRequest, UpstreamOembed } from '../../proxy/graph-client.js';
+import type { GraphOutcome, OembedPayload, OembedRequest } from '../../proxy/graph-client.js';
 import { createLogger } from '../../proxy/log.js';
 import { ProxyMetrics } from '../../proxy/metrics.js';
 import { canonicalisePostUrl } from '../../instagram/post-url.js';
@@ -16,9 +16,9 @@ const QUERY = { post: POST, hidecaption: false, omitscript: false };
 const T0 = 1_000_000;
 
 /** Meta's 2026 answer for POST, as the fake Graph API records it. */
-async function recordedOembed(): Promise<UpstreamOembed> {
+async function recordedOembed(): Promise<OembedPayload> {
   const res = await createFakeGraph().fetch(new Request(`https://graph.example/v25.0/instagram_oembed?url=${encodeURIComponent(POST.url)}&omitscript=true`));
-  return (await res.json()) as UpstreamOembed;
+  return (await res.json()) as OembedPayload;
 }
 
 function setup(outcome: GraphOutcome, options: { perHour?: number } = {}) {
