@@ -12,7 +12,7 @@ import { ERROR_HEADERS, errorResponse, ProxyError, type ErrorCode } from './erro
 import { createFakeGraph } from './fake-graph.js';
 import { createGraphClient } from './graph-client.js';
 import { createHits, type XCache } from './hits.js';
-import { createLogger, REQUEST_LINE, type Logger, type RequestLine } from './log.js';
+import { createLogger, type Logger } from './log.js';
 import { ProxyMetrics } from './metrics.js';
 import { createOriginPolicy, PREFLIGHT_HEADERS, type CorsHeaders } from './origins.js';
 import { createMissLimiter, createUpstreamBudget } from './rate-limit.js';
@@ -98,11 +98,11 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
   let requestCounter = 0;
   const nextRequestId = () => `${bootId}-${(++requestCounter).toString(36)}`;
   // `cache` is left out of the line when undefined (no cache involved).
-  const requestLine: RequestLine = (log as Logger & { [REQUEST_LINE]?: RequestLine })[REQUEST_LINE]
-    ?? ((id, method, route, status, ms, cache) => log.info('request', { id, method, route, status, ms, cache }));
-  const logRequest = (id: string, method: string, route: string, status: number, started: number, cacheStatus: string | undefined) => {
+  const logRequest = (id: string, method: string, route: string, status: number, started: number, cache: string | undefined) => {
     metrics.request(route, status);
-    requestLine(id, method, route, status, Math.round((performance.now() - started) * 100) / 100, cacheStatus);
+    const line = { id, method, route, status, ms: Math.round((performance.now() - started) * 100) / 100, cache };
+    if (log.request) log.request(line);
+    else log.info('request', line);
   };
 
   const app = new Hono<AppEnv>();

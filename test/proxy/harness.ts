@@ -197,12 +197,16 @@ after(() => {
   assert.deepEqual([...openHarnesses], [], 'harnesses never closed (their canary check did not run)');
 });
 
-/** One logger writing to several. */
-function tee(...loggers: Logger[]): Logger {
+/**
+ * One logger writing to several. It forwards the optional request method too, so the suite's
+ * request lines come from the writer production uses (createLogger's `request`).
+ */
+function tee(...loggers: Array<Required<Logger>>): Required<Logger> {
   return {
     info: (msg, fields) => { for (const l of loggers) l.info(msg, fields); },
     warn: (msg, fields) => { for (const l of loggers) l.warn(msg, fields); },
     error: (msg, fields) => { for (const l of loggers) l.error(msg, fields); },
+    request: (line) => { for (const l of loggers) l.request(line); },
   };
 }
 
