@@ -21,3 +21,10 @@ export function toResponse(answer: Answer): Response {
   for (let i = 0; i < list.length; i += 2) headers[list[i] as string] = list[i + 1] as string;
   return new Response(answer.body, { status: answer.status, headers });
 }
+
+/** What an answer takes from its request: the id it echoes, and the two headers content negotiation reads. */
+export interface AnswerRequest {
+  readonly requestId: string;
+  readonly acceptEncoding: string | undefined;
+  readonly ifNoneMatch: string | undefined;
+}

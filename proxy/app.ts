@@ -3,15 +3,16 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Hono, type Context } from 'hono';
 import { getRequestListener } from '@hono/node-server';
-import { assetResponse, defaultDistDir, loadStaticAssets, type StaticAssets } from './assets.js';
+import { toResponse } from './answer.js';
+import { assetAnswer, defaultDistDir, loadStaticAssets, type StaticAssets } from './assets.js';
 import { createBreaker } from './breaker.js';
-import { createEmbedCache, type PositiveEntry } from './cache.js';
+import { createEmbedCache } from './cache.js';
 import { createClientAddress } from './client-address.js';
 import { configSecrets, defaultBudgetPerHour, type ProxyConfig } from './config.js';
 import { ERROR_HEADERS, errorResponse, ProxyError, type ErrorCode } from './errors.js';
 import { createFakeGraph } from './fake-graph.js';
 import { createGraphClient } from './graph-client.js';
-import { createHits, type XCache } from './hits.js';
+import { createHits, OEMBED_PATH } from './hits.js';
 import { createLogger, type Logger } from './log.js';
 import { ProxyMetrics } from './metrics.js';
 import { createOriginPolicy, PREFLIGHT_HEADERS, type CorsHeaders } from './origins.js';
@@ -39,7 +40,6 @@ export type ProxyApp = Hono<AppEnv> & {
 };
 
 const NODE_HIT = Symbol('ig-embed.nodeHit');
-const OEMBED_PATH = '/instagram_oembed';
 
 /** The proxy for `config`; see README "Embedding". */
 export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp {
@@ -74,7 +74,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     now,
   });
   const origins = createOriginPolicy(config.allowedOrigins);
-  const hits = createHits({ cache, origins, now, cacheTtlSeconds: config.cacheTtlSeconds, cacheStaleSeconds: config.cacheStaleSeconds });
+  const hits = createHits({ cache, origins, metrics, now, cacheTtlSeconds: config.cacheTtlSeconds, cacheStaleSeconds: config.cacheStaleSeconds });
   const clientOf = createClientAddress({ trustProxyHops: config.trustProxyHops, fallback: deps.clientAddress });
   const fetchEntry = createUpstreamRound({
     graph, breaker, budget, metrics, log, now,
@@ -88,11 +88,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
   const fail = (c: Context<AppEnv>, code: ErrorCode, cors: CorsHeaders, options: { message?: string; retryAfterSeconds?: number } = {}) =>
     errorResponse(code, { ...cors, 'x-request-id': c.get('rid') }, options);
 
-  const serveEntry = (c: Context<AppEnv>, entry: PositiveEntry, omitscript: boolean, cors: CorsHeaders, xcache: XCache, t: number): Response => {
-    c.set('cache', xcache);
-    const r = hits.respond(entry, omitscript, cors, xcache, t, c.get('rid'), header(c, 'accept-encoding'), header(c, 'if-none-match'));
-    return new Response(r.body, { status: r.status, headers: r.headers });
-  };
+  const requestOf = (c: Context<AppEnv>) => ({ requestId: c.get('rid'), acceptEncoding: header(c, 'accept-encoding'), ifNoneMatch: header(c, 'if-none-match') });
 
   const bootId = randomBytes(4).toString('hex');
   let requestCounter = 0;
@@ -129,16 +125,18 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
         return errorResponse('origin_not_allowed', { ...origins.refused(found.origin), 'x-request-id': c.get('rid') });
       case 'bad_query':
         return fail(c, found.error.code, found.cors, { message: found.error.message });
-      case 'hit':
-        metrics.cacheEvent('hit');
-        return serveEntry(c, found.entry, found.omitscript, found.cors, 'HIT', found.t);
+      case 'hit': {
+        const answer = hits.answerHit(found, requestOf(c));
+        c.set('cache', 'HIT');
+        return toResponse(answer);
+      }
       case 'negative_hit':
         metrics.cacheEvent('negative_hit');
         c.set('cache', 'HIT');
         return fail(c, 'not_embeddable', found.cors);
     }
     // A miss: rate-limit the client, then one upstream round per key however many requests wait on it.
-    const { query, cors, previous } = found;
+    const { query, cors } = found;
     const wait = limiter.take(clientOf(c));
     if (wait !== null) {
       metrics.rejected.inc('rate_limited');
@@ -148,21 +146,15 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
       const { entry, coalesced } = await cache.load(found.key, () => fetchEntry(query));
       if (coalesced) metrics.coalesced.inc();
       metrics.cacheEvent('miss');
-      if (entry.kind === 'not_embeddable') {
-        c.set('cache', 'MISS');
-        return fail(c, 'not_embeddable', cors);
-      }
-      return serveEntry(c, entry, query.omitscript, cors, 'MISS', now());
+      c.set('cache', 'MISS');
+      if (entry.kind === 'not_embeddable') return fail(c, 'not_embeddable', cors);
+      return toResponse(hits.respond({ entry, omitscript: query.omitscript, cors, xcache: 'MISS', t: now() }, requestOf(c)));
     } catch (err) {
       if (!(err instanceof ProxyError)) throw err;
-      const t = now();
-      if (err.options.staleOk && previous?.kind === 'ok' && !previous.revoked && t < previous.staleUntil) {
-        metrics.cacheEvent('stale');
-        return serveEntry(c, previous, query.omitscript, cors, 'STALE', t);
-      }
-      metrics.cacheEvent('miss');
-      c.set('cache', 'MISS');
-      return fail(c, err.code, cors, err.options.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.options.retryAfterSeconds } : {});
+      const stale = hits.staleIfError(found, err);
+      metrics.cacheEvent(stale ? 'stale' : 'miss');
+      c.set('cache', stale ? 'STALE' : 'MISS');
+      return stale ? toResponse(hits.respond(stale, requestOf(c))) : fail(c, err.code, cors, err.options);
     }
   });
 
@@ -209,7 +201,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
       const asset = assets.get(c.req.path);
       if (!asset) return next();
       c.set('route', 'static');
-      return assetResponse(asset, header(c, 'accept-encoding'), header(c, 'if-none-match'), c.get('rid'));
+      return toResponse(assetAnswer(asset, requestOf(c)));
     });
   }
 
@@ -238,9 +230,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     const found = hits.lookup(req.headers.origin, rawQueryOf(target));
     if (found.kind !== 'hit') return false;
     const rid = nextRequestId();
-    metrics.cacheEvent('hit');
     const headers = req.headers;
-    const r = hits.respondFlat(found.entry, found.omitscript, found.cors, 'HIT', found.t, rid, headers['accept-encoding'], headers['if-none-match']);
+    const r = hits.answerHit(found, { requestId: rid, acceptEncoding: headers['accept-encoding'], ifNoneMatch: headers['if-none-match'] });
     res.writeHead(r.status, r.headers);
     res.end(method === 'HEAD' ? undefined : r.body ?? undefined);
     logRequest(rid, method, 'oembed', r.status, started, 'HIT');

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { toResponse } from './answer.js';
+import type { Answer, AnswerRequest } from './answer.js';
 import { buildVariant, negotiate, type Variant } from './representation.js';
 
 export interface StaticAsset {
@@ -136,17 +136,15 @@ export function loadStaticAssets(options: { distDir: URL; demo: boolean; warn?: 
 }
 
 /** The answer to GET for `asset`: the representation Accept-Encoding allows, or 304 when If-None-Match holds its ETag. */
-export function assetResponse(
-  asset: StaticAsset, acceptEncoding: string | undefined, ifNoneMatch: string | undefined, rid: string,
-): Response {
-  const answer = negotiate(asset.variant, asset.contentType, { acceptEncoding, ifNoneMatch });
+export function assetAnswer(asset: StaticAsset, request: AnswerRequest): Answer {
+  const answer = negotiate(asset.variant, asset.contentType, request);
   answer.headers.push(
     'cache-control', asset.cacheControl,
     'vary', 'Accept-Encoding',
     'x-content-type-options', 'nosniff',
     // Public files: readable cross-origin, so `<script crossorigin integrity=…>` works anywhere.
     'access-control-allow-origin', '*',
-    'x-request-id', rid,
+    'x-request-id', request.requestId,
   );
-  return toResponse(answer);
+  return answer;
 }

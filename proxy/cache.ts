@@ -84,7 +84,7 @@ export interface EmbedCache {
   /**
    * Refreshes `key` with `loader`, joining a refresh already in flight for it (then `coalesced` is
    * true and `loader` is not called). A rejection of the loader reaches every waiter and keeps the
-   * old entry in place (so it can still be served stale); a not_embeddable result revokes and
+   * old entry in place (hits.ts decides whether it is served stale); a not_embeddable result revokes and
    * evicts every positive entry of the same post.
    */
   load(key: string, loader: EntryLoader): Promise<{ entry: CacheEntry; coalesced: boolean }>;
@@ -134,7 +134,7 @@ export function createEmbedCache(options: { maxBytes: number; now?: () => number
     ignoreFetchAbort: true,
     allowStaleOnFetchAbort: false,
     allowStaleOnFetchRejection: false,
-    // Keep the old entry after a failed refresh so later requests can still be served stale.
+    // Keep the old entry after a failed refresh: whether it may answer as STALE is decided in hits.ts (staleIfError).
     noDeleteOnFetchRejection: true,
     dispose: (entry, key, reason) => {
       if (entry.kind === 'ok' && reason !== 'set') forget(entry.post, key);

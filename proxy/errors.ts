@@ -1,4 +1,5 @@
 // The proxy's stable error codes: HTTP status, one-sentence message and the pre-serialised JSON body.
+import { toResponse, type Answer } from './answer.js';
 
 /** Every error code the proxy can answer with; a public contract (README "Errors"). */
 export type ErrorCode =
@@ -67,29 +68,36 @@ export const ERROR_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /**
- * A complete error response. `message` may only be our own text (for example the query parser's
- * explanation); never pass anything that came from upstream.
+ * A complete error answer. `message` may only be our own text (for example the query parser's
+ * explanation); never pass anything that came from upstream. `headers` are merged over ERROR_HEADERS.
  */
-export function errorResponse(
+export function errorAnswer(
   code: ErrorCode,
-  headers: Record<string, string>,
+  headers: Readonly<Record<string, string>>,
   options: { message?: string; retryAfterSeconds?: number } = {},
-): Response {
+): Answer {
   const all: Record<string, string> = { ...ERROR_HEADERS, ...headers };
   if (options.retryAfterSeconds !== undefined) all['retry-after'] = String(Math.max(1, Math.ceil(options.retryAfterSeconds)));
-  return new Response(errorBody(code, options.message), { status: ERRORS[code].status, headers: all });
+  const list: string[] = [];
+  for (const name in all) list.push(name, all[name] as string);
+  return { status: ERRORS[code].status, headers: list, body: errorBody(code, options.message) };
 }
 
-/** A request that must end in one of our error responses; thrown by the upstream path, caught by the route. */
+/** errorAnswer as a Response, for Hono. */
+export function errorResponse(
+  code: ErrorCode,
+  headers: Readonly<Record<string, string>>,
+  options: { message?: string; retryAfterSeconds?: number } = {},
+): Response {
+  return toResponse(errorAnswer(code, headers, options));
+}
+
+/** A request that must end in one of our error responses; thrown by the upstream round, caught by the route. */
 export class ProxyError extends Error {
   override readonly name = 'ProxyError';
   constructor(
     readonly code: ErrorCode,
-    readonly options: {
-      retryAfterSeconds?: number;
-      /** Whether a cached entry within its stale window may be served instead (stale-if-error). */
-      staleOk?: boolean;
-    } = {},
+    readonly options: { retryAfterSeconds?: number } = {},
   ) {
     super(code);
   }

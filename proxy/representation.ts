@@ -1,7 +1,7 @@
 // HTTP representations of a stored resource: its encodings and strong ETags built once, then chosen per request (Accept-Encoding, If-None-Match → 304).
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
-import type { Answer } from './answer.js';
+import type { Answer, AnswerRequest } from './answer.js';
 
 export type Encoding = 'identity' | 'gzip' | 'br';
 
@@ -102,10 +102,7 @@ export function ifNoneMatchHits(header: string | undefined, etag: string): boole
 }
 
 /** The two request headers content negotiation reads (undefined when absent). */
-export interface Conditions {
-  readonly acceptEncoding: string | undefined;
-  readonly ifNoneMatch: string | undefined;
-}
+export type Conditions = Pick<AnswerRequest, 'acceptEncoding' | 'ifNoneMatch'>;
 
 /**
  * The answer for a stored resource, before the caller's own headers: the representation

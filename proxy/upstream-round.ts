@@ -26,8 +26,8 @@ export interface UpstreamRoundDeps {
 
 /**
  * The loader the cache runs once per key however many requests wait on it. Resolves to the entry to
- * store (positive, or negative for not_embeddable); rejects with the ProxyError to answer, marked
- * `staleOk` when an old entry may be served instead.
+ * store (positive, or negative for not_embeddable); rejects with the ProxyError to answer (whether an
+ * old entry may answer instead is decided by its code, in hits.ts `staleIfError`).
  */
 export function createUpstreamRound(deps: UpstreamRoundDeps): (query: OembedQuery) => Promise<CacheEntry> {
   const { graph, breaker, budget, metrics, log, now } = deps;
@@ -37,12 +37,12 @@ export function createUpstreamRound(deps: UpstreamRoundDeps): (query: OembedQuer
     const budgetWait = budget.check();
     if (budgetWait !== null) {
       metrics.rejected.inc('budget_spent');
-      throw new ProxyError('upstream_unavailable', { retryAfterSeconds: budgetWait, staleOk: true });
+      throw new ProxyError('upstream_unavailable', { retryAfterSeconds: budgetWait });
     }
     const breakerWait = breaker.acquire();
     if (breakerWait !== null) {
       metrics.rejected.inc('breaker_open');
-      throw new ProxyError('upstream_unavailable', { retryAfterSeconds: breakerWait, staleOk: true });
+      throw new ProxyError('upstream_unavailable', { retryAfterSeconds: breakerWait });
     }
     budget.spend();
     const started = performance.now();
@@ -74,13 +74,13 @@ export function createUpstreamRound(deps: UpstreamRoundDeps): (query: OembedQuer
       case 'invalid_param':
         throw new ProxyError('invalid_param');
       case 'rate_limited':
-        throw new ProxyError('upstream_unavailable', { retryAfterSeconds: outcome.retryAfterSeconds, staleOk: true });
+        throw new ProxyError('upstream_unavailable', { retryAfterSeconds: outcome.retryAfterSeconds });
       case 'transient':
-        throw new ProxyError('upstream_unavailable', { retryAfterSeconds: breaker.retryAfterSeconds || TRANSIENT_RETRY_SECONDS, staleOk: true });
+        throw new ProxyError('upstream_unavailable', { retryAfterSeconds: breaker.retryAfterSeconds || TRANSIENT_RETRY_SECONDS });
       case 'timeout':
-        throw new ProxyError('upstream_timeout', { staleOk: true });
+        throw new ProxyError('upstream_timeout');
       case 'invalid':
-        throw new ProxyError('upstream_invalid', { staleOk: true });
+        throw new ProxyError('upstream_invalid');
       case 'error':
         throw new ProxyError('upstream_error');
     }

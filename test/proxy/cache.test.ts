@@ -96,7 +96,7 @@ describe('createEmbedCache', () => {
     const d = deferredLoader();
     const waits = [cache.load('k', d.loader), cache.load('k', d.loader)];
     assert.equal(cache.get('k'), old, 'the old entry stays visible during the refresh');
-    const failure = new ProxyError('upstream_unavailable', { staleOk: true });
+    const failure = new ProxyError('upstream_unavailable');
     d.settle.reject(failure);
     for (const w of waits) await assert.rejects(w, (err) => err === failure);
     assert.equal(cache.get('k'), old);
@@ -139,7 +139,7 @@ describe('createEmbedCache', () => {
     const refreshing = cache.load('a|400', d.loader);
     await cache.load('a|', async () => buildNegativeEntry({ post: POST_A, now: c.now(), ttlMs: 600_000 }));
     assert.equal(a2.revoked, true);
-    d.settle.reject(new ProxyError('upstream_unavailable', { staleOk: true }));
+    d.settle.reject(new ProxyError('upstream_unavailable'));
     await assert.rejects(refreshing);
     assert.equal(cache.get('a|400'), undefined);
   });

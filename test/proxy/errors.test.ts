@@ -64,7 +64,7 @@ describe('errorResponse', () => {
 });
 
 test('ProxyError carries its code and options for the route to answer with', () => {
-  const error = new ProxyError('upstream_unavailable', { retryAfterSeconds: 30, staleOk: true });
-  assert.deepEqual([error.name, error.message, error.code, error.options], ['ProxyError', 'upstream_unavailable', 'upstream_unavailable', { retryAfterSeconds: 30, staleOk: true }]);
+  const error = new ProxyError('upstream_unavailable', { retryAfterSeconds: 30 });
+  assert.deepEqual([error.name, error.message, error.code, error.options], ['ProxyError', 'upstream_unavailable', 'upstream_unavailable', { retryAfterSeconds: 30 }]);
   assert.ok(error instanceof Error);
 });

@@ -70,10 +70,10 @@ describe('createUpstreamRound', () => {
     assert.deepEqual(entry, { ...entry, kind: 'not_embeddable', post: POST.url, until: T0 + 700 });
   });
 
-  test('html the sanitiser rejects is upstream_invalid (stale allowed) and a breaker failure, logged without the html', async () => {
+  test('html the sanitiser rejects is upstream_invalid and a breaker failure, logged without the html', async () => {
     const s = setup({ kind: 'ok', oembed: { ...(await recordedOembed()), html: '<div>no blockquote</div>' } });
     const err = await rejection(s.round(QUERY));
-    assert.deepEqual([err.code, err.options], ['upstream_invalid', { staleOk: true }]);
+    assert.deepEqual([err.code, err.options], ['upstream_invalid', {}]);
     assert.equal(s.metrics.upstreamCalls.render().includes('outcome="invalid"} 1'), true);
     assert.equal(s.lines.length, 1);
     assert.equal(s.lines[0]!.includes('no blockquote'), false);
@@ -86,22 +86,23 @@ describe('createUpstreamRound', () => {
     const acquire = s.breaker.acquire.bind(s.breaker);
     s.breaker.acquire = () => { acquired++; return acquire(); };
     const err = await rejection(s.round(QUERY));
-    assert.deepEqual([err.code, err.options.staleOk, acquired, s.requests.length], ['upstream_unavailable', true, 0, 1]);
+    assert.deepEqual([err.code, err.options.retryAfterSeconds, acquired, s.requests.length], ['upstream_unavailable', s.budget.check(), 0, 1]);
   });
 
-  const errors: Array<[GraphOutcome, string, boolean]> = [
-    [{ kind: 'invalid_url' }, 'invalid_url', false],
-    [{ kind: 'invalid_param' }, 'invalid_param', false],
-    [{ kind: 'rate_limited', retryAfterSeconds: 42 }, 'upstream_unavailable', true],
-    [{ kind: 'transient' }, 'upstream_unavailable', true],
-    [{ kind: 'timeout' }, 'upstream_timeout', true],
-    [{ kind: 'invalid' }, 'upstream_invalid', true],
-    [{ kind: 'error' }, 'upstream_error', false],
+  // Whether a stale entry may answer instead is decided from the code alone (hits.test.ts, staleIfError).
+  const errors: Array<[GraphOutcome, string]> = [
+    [{ kind: 'invalid_url' }, 'invalid_url'],
+    [{ kind: 'invalid_param' }, 'invalid_param'],
+    [{ kind: 'rate_limited', retryAfterSeconds: 42 }, 'upstream_unavailable'],
+    [{ kind: 'transient' }, 'upstream_unavailable'],
+    [{ kind: 'timeout' }, 'upstream_timeout'],
+    [{ kind: 'invalid' }, 'upstream_invalid'],
+    [{ kind: 'error' }, 'upstream_error'],
   ];
-  for (const [outcome, code, staleOk] of errors) {
-    test(`${outcome.kind} → ${code}${staleOk ? ' (stale may be served)' : ''}`, async () => {
+  for (const [outcome, code] of errors) {
+    test(`${outcome.kind} → ${code}`, async () => {
       const err = await rejection(setup(outcome).round(QUERY));
-      assert.deepEqual([err.code, err.options.staleOk === true], [code, staleOk]);
+      assert.equal(err.code, code);
       if (outcome.kind === 'rate_limited') assert.equal(err.options.retryAfterSeconds, 42);
       if (outcome.kind === 'transient') assert.equal(err.options.retryAfterSeconds, 5);
     });
