@@ -76,11 +76,13 @@ export function errorAnswer(
   headers: Readonly<Record<string, string>>,
   options: { message?: string; retryAfterSeconds?: number } = {},
 ): Answer {
-  const all: Record<string, string> = { ...ERROR_HEADERS, ...headers };
+  const body = errorBody(code, options.message);
+  // Content-Length is ours, not left to the server: then both lanes frame the body the same way.
+  const all: Record<string, string> = { ...ERROR_HEADERS, ...headers, 'content-length': String(body.byteLength) };
   if (options.retryAfterSeconds !== undefined) all['retry-after'] = String(Math.max(1, Math.ceil(options.retryAfterSeconds)));
   const list: string[] = [];
   for (const name in all) list.push(name, all[name] as string);
-  return { status: ERRORS[code].status, headers: list, body: errorBody(code, options.message) };
+  return { status: ERRORS[code].status, headers: list, body };
 }
 
 /** errorAnswer as a Response, for Hono. */

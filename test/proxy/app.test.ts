@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { createProxy } from '../../proxy/app.js';
+import { createNodeListener, createProxy, type ProxyApp } from '../../proxy/app.js';
 import { EMBED_SCRIPT_TAG } from '../../proxy/sanitize-html.js';
 import { canaryConfig, errorOf, oembedPath, POST, rawRequest, startHarness, type Harness } from './harness.js';
 
@@ -319,6 +319,15 @@ describe('routes', () => {
 });
 
 describe('embedding and static files', () => {
+  test('createNodeListener finds the fast lane without any property on the app, and refuses an app createProxy did not make', async () => {
+    const { Hono } = await import('hono');
+    const proxy = createProxy(canaryConfig({ UPSTREAM: 'fixtures' }), { log: silent, distDir: false });
+    assert.deepEqual([Object.getOwnPropertySymbols(proxy), Object.keys(proxy).filter((k) => /lane|hit/i.test(k))], [[], []]);
+    assert.equal(typeof createNodeListener(proxy), 'function');
+    assert.throws(() => createNodeListener(Object.assign(new Hono(), { close() {} }) as unknown as ProxyApp), TypeError);
+    proxy.close();
+  });
+
   test('createProxy mounts in another Hono app and answers through app.request()', async () => {
     const { Hono } = await import('hono');
     const proxy = createProxy(canaryConfig({ UPSTREAM: 'fixtures' }), { log: silent, distDir: false });

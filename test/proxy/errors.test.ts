@@ -27,6 +27,7 @@ describe('ERRORS', () => {
       assert.deepEqual(Object.fromEntries(res.headers), {
         'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff',
         vary: 'Origin, Accept-Encoding', 'access-control-allow-origin': '*', 'x-request-id': 'r1',
+        'content-length': String(errorBody(code).byteLength),
       });
       assert.deepEqual(JSON.parse(await res.text()), { error: { code, message } });
     });

@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import { after } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { getRequestListener } from '@hono/node-server';
 import { createNodeListener, createProxy, type ProxyApp } from '../../proxy/app.js';
 import { createClientErrorHandler } from '../../proxy/client-error.js';
 import { configSecrets, parseConfig, type ProxyConfig } from '../../proxy/config.js';
@@ -56,12 +57,22 @@ export interface RawResponse { status: number; headers: IncomingHttpHeaders; bod
 /** A manual clock: freshness, limits and the breaker read it, so tests move time instead of sleeping. */
 export class Clock {
   t = Date.UTC(2026, 10, 26, 12, 0, 0);
-  now = (): number => this.t;
+  /** While set, reading the clock throws it: a way to make any request path fail unexpectedly. */
+  failure: Error | undefined;
+  now = (): number => {
+    if (this.failure) throw this.failure;
+    return this.t;
+  };
   advance(ms: number): void { this.t += ms; }
 }
 
 export interface Harness {
   base: string;
+  /**
+   * The same proxy served through Hono only (`getRequestListener(proxy.fetch)`, as any Node host of
+   * a Hono app serves it), when started with `{ honoLane: true }`: for comparing the two lanes.
+   */
+  honoBase: string | undefined;
   upstream: FakeGraphServer;
   proxy: ProxyApp;
   config: ProxyConfig;
@@ -96,7 +107,7 @@ export function rawRequest(url: string, headers: Record<string, string> = {}, me
   });
 }
 
-export interface RawExchange { statusLine: string; headers: Record<string, string>; body: string }
+export interface RawExchange { statusLine: string; headers: Record<string, string>; body: string; /** Every byte received, as latin1. */ raw: string }
 
 /** Sends `bytes` over a fresh TCP connection and reads until the server closes it. */
 export async function rawExchange(base: string, bytes: string | Buffer): Promise<RawExchange> {
@@ -117,7 +128,7 @@ export async function rawExchange(base: string, bytes: string | Buffer): Promise
     const colon = line.indexOf(':');
     return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()];
   }));
-  return { statusLine, headers, body: text.slice(split + 4) };
+  return { statusLine, headers, body: text.slice(split + 4), raw: text };
 }
 
 /**
@@ -125,7 +136,7 @@ export async function rawExchange(base: string, bytes: string | Buffer): Promise
  * each request after the proxy has taken it (used to release held upstream answers once every
  * client has arrived).
  */
-export async function startHarness(env: Record<string, string> = {}, options: { onRequest?: () => void } = {}): Promise<Harness> {
+export async function startHarness(env: Record<string, string> = {}, options: { onRequest?: () => void; honoLane?: boolean } = {}): Promise<Harness> {
   const upstream = await startFakeGraphServer();
   const config = canaryConfig({ GRAPH_API_URL: upstream.url, ...env });
   const logs: string[] = [];
@@ -152,8 +163,18 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
   await once(server, 'listening');
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   openHarnesses.add(base);
+  let honoServer: ReturnType<typeof createServer> | undefined;
+  let honoBase: string | undefined;
+  if (options.honoLane) {
+    honoServer = createServer(getRequestListener(proxy.fetch));
+    honoServer.on('connection', (socket: Socket) => sent.push(tapWrites(socket)));
+    honoServer.listen(0, '127.0.0.1');
+    await once(honoServer, 'listening');
+    honoBase = `http://127.0.0.1:${(honoServer.address() as AddressInfo).port}`;
+  }
   return {
     base,
+    honoBase,
     upstream,
     proxy,
     config,
@@ -168,9 +189,12 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
     },
     get calls() { return upstream.fake.calls.length; },
     async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+      for (const s of [server, honoServer]) {
+        if (!s) continue;
+        const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+        s.closeAllConnections();
+        await closed;
+      }
       proxy.close();
       await upstream.close();
       openHarnesses.delete(base);
