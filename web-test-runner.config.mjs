@@ -1,6 +1,7 @@
 // web-test-runner: the widget's tests in real headless Chromium, with Instagram faked at its real origin.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
+import { chromiumLaunchOptions } from './test/support/chromium.mjs';
 import { routeInstagram } from './test/support/fake-instagram/index.mjs';
 import { proxyFake, trustedTypesHeader } from './test/widget/support/proxy-fake.mjs';
 import { proxySanitizer } from './test/widget/support/proxy-sanitizer.mjs';
@@ -16,11 +17,7 @@ export default {
   browsers: [
     playwrightLauncher({
       product: 'chromium',
-      launchOptions: {
-        executablePath: '/usr/bin/chromium',
-        args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update',
-          '--disable-sync', '--no-first-run'],
-      },
+      launchOptions: chromiumLaunchOptions(),
       async createPage({ context }) {
         await routeInstagram(context);
         return context.newPage();

@@ -6,19 +6,22 @@ import { defaultDistDir, loadStaticAssets } from './assets.js';
 import { createBreaker } from './breaker.js';
 import { createEmbedCache } from './cache.js';
 import { createClientAddress } from './client-address.js';
+import { createClientShare } from './client-share.js';
 import { configSecrets, defaultBudgetPerHour, type ProxyConfig } from './config.js';
 import { createExchange } from './exchange.js';
-import { createFakeGraph } from './fake-graph.js';
+import { createFixturesGraph } from './fake-graph.js';
 import { createFastLane, type FastLane } from './fast-lane.js';
 import { createGraphClient } from './graph-client.js';
 import { createHits } from './hits.js';
+import { clientKey, inRanges } from './ip.js';
+import { createKeyBackoff } from './key-backoff.js';
 import { createLogger, type Logger } from './log.js';
 import { ProxyMetrics } from './metrics.js';
 import { createOriginPolicy } from './origins.js';
 import { createMissLimiter, createUpstreamBudget } from './rate-limit.js';
 import type { AppEnv } from './request.js';
 import { createRoutes } from './routes.js';
-import { createUpstreamRound } from './upstream-round.js';
+import { createUpstreamRound, type Requester } from './upstream-round.js';
 
 export interface ProxyDeps {
   /** The Graph client's fetch (tests point it anywhere); default: global fetch, or the embedded fake in fixtures mode. */
@@ -41,7 +44,7 @@ const fastLanes = new WeakMap<ProxyApp, FastLane>();
 /** The Graph client's fetch: the caller's, else the embedded fake in fixtures mode, else the global one. */
 function upstreamFetch(config: ProxyConfig, deps: ProxyDeps): typeof fetch | undefined {
   if (deps.fetch || config.upstream !== 'fixtures') return deps.fetch;
-  const fake = createFakeGraph();
+  const fake = createFixturesGraph();
   return (input, init) => fake.fetch(input, init);
 }
 
@@ -70,6 +73,9 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     breakerState: () => breaker.state,
     budgetLeft: () => budget.remaining(),
   });
+  const clientOf = createClientAddress({
+    trustProxyHops: config.trustProxyHops, fallback: deps.clientAddress, warn: (msg, fields) => log.warn(msg, fields),
+  });
   const origins = createOriginPolicy(config.allowedOrigins);
   const hits = createHits({
     cache, origins, metrics, now, cacheTtlSeconds: config.cacheTtlSeconds, cacheStaleSeconds: config.cacheStaleSeconds,
@@ -81,12 +87,18 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     hits, exchange, origins, metrics, cache, now,
     fetchEntry: createUpstreamRound({
       graph, breaker, budget, metrics, log, now,
+      share: createClientShare({ fraction: config.upstreamSharePerClient, budgetPerHour: () => budget.limit(), now }),
+      postBackoff: createKeyBackoff({ now }),
+      sharePerClient: config.upstreamSharePerClient,
       freshMs: config.cacheTtlSeconds * 1000,
       staleMs: config.cacheStaleSeconds * 1000,
       negativeMs: config.cacheNegativeSeconds * 1000,
     }),
     limiter: createMissLimiter({ perMinute: config.rateLimitMissesPerMin, now }),
-    clientOf: createClientAddress({ trustProxyHops: config.trustProxyHops, fallback: deps.clientAddress }),
+    requesterOf: (c): Requester => {
+      const address = clientOf(c);
+      return { key: clientKey(address), exempt: inRanges(address, config.upstreamShareExempt) };
+    },
     health: () => ({ status: 'ok', breaker: breaker.state, upstream: config.upstream, token: graph.usingToken }),
     metricsToken: config.metricsToken,
     assets: deps.distDir === false ? undefined

@@ -1,4 +1,8 @@
-/** Circuit breaker in front of the Graph API: stop calling while Meta throttles us or keeps failing. */
+/**
+ * Circuit breaker in front of the Graph API: stop calling while Meta throttles us or fails for many
+ * posts. It measures Meta, not one post: failures of one post never open it (a post that keeps failing
+ * gets its own back-off, `key-backoff.ts`), so one client polling one broken post cannot hold it open.
+ */
 import type { GraphOutcome } from './graph-client.js';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
@@ -6,8 +10,8 @@ export type BreakerState = 'closed' | 'open' | 'half_open';
 export interface Breaker {
   /** null = go ahead (in half_open only ONE caller gets null until it reports); else seconds to wait. */
   acquire(): number | null;
-  /** Report the result of a call that acquire() let through. */
-  record(outcome: GraphOutcome): void;
+  /** Report the result of a call that acquire() let through, for `key` (the post it asked for). */
+  record(outcome: GraphOutcome, key: string): void;
   readonly state: BreakerState;
   /** 0 when closed. */
   readonly retryAfterSeconds: number;
@@ -16,8 +20,10 @@ export interface Breaker {
 export interface BreakerOptions {
   now?: () => number;
   random?: () => number;
-  /** Consecutive failures (transient, timeout, invalid) that open the breaker. Default 5. */
-  failureThreshold?: number;
+  /** Distinct keys whose calls failed (transient, timeout) within `failureWindowMs` that open the breaker. Default 3. */
+  failingKeys?: number;
+  /** Default 30 s. */
+  failureWindowMs?: number;
   /** First open period after failures. Default 10 s; doubles (±20 % jitter) while probes fail. */
   baseOpenMs?: number;
   /** Cap for the doubling. Default 5 min. */
@@ -27,20 +33,26 @@ export interface BreakerOptions {
   onStateChange?: (state: BreakerState, retryAfterSeconds: number) => void;
 }
 
-const FAILURES: ReadonlySet<GraphOutcome['kind']> = new Set(['transient', 'timeout', 'invalid']);
+/**
+ * Outcomes that say Meta is failing. Not `invalid`: an answer our own shape or sanitiser checks reject
+ * is that post's problem (it counts for the post's back-off), and any client can ask for such a post.
+ */
+const FAILURES: ReadonlySet<GraphOutcome['kind']> = new Set(['transient', 'timeout']);
 /** What callers are told while the single half-open probe is in flight. */
 const PROBE_WAIT_SECONDS = 1;
 
 export function createBreaker(options: BreakerOptions = {}): Breaker {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
-  const threshold = options.failureThreshold ?? 5;
+  const failingKeys = options.failingKeys ?? 3;
+  const failureWindowMs = options.failureWindowMs ?? 30_000;
   const baseOpenMs = options.baseOpenMs ?? 10_000;
   const maxOpenMs = options.maxOpenMs ?? 300_000;
   const probeTimeoutMs = options.probeTimeoutMs ?? 60_000;
 
   let state: BreakerState = 'closed';
-  let failures = 0;
+  /** key → time of its last failure, while closed; never holds more than `failingKeys` entries. */
+  const failures = new Map<string, number>();
   let openUntil = 0;
   /** Un-jittered length of the last failure-driven open period; doubled by each failed probe. */
   let failureOpenMs = 0;
@@ -66,6 +78,7 @@ export function createBreaker(options: BreakerOptions = {}): Breaker {
 
   function open(ms: number): void {
     probeSince = null;
+    failures.clear();
     openUntil = now() + ms;
     if (state === 'open') options.onStateChange?.('open', secondsLeft());
     else transition('open');
@@ -95,18 +108,18 @@ export function createBreaker(options: BreakerOptions = {}): Breaker {
       }
       return PROBE_WAIT_SECONDS;
     },
-    record(outcome) {
+    record(outcome, key) {
       refresh();
       if (outcome.kind === 'rate_limited') {
-        failures = 0;
         const ms = outcome.retryAfterSeconds * 1000;
         // Never shorten a longer wait Meta asked for earlier (368 blocks for an hour).
         if (state !== 'open' || now() + ms > openUntil) open(ms);
         return;
       }
       if (!FAILURES.has(outcome.kind)) {
-        // Upstream answered: whatever it said, it is reachable.
-        failures = 0;
+        // Upstream answered: whatever it said, it is reachable. An unusable answer (`invalid`) proves
+        // less, so it clears nothing while closed; as a probe's answer it still ends the half-open wait.
+        if (outcome.kind !== 'invalid') failures.clear();
         if (state === 'half_open') {
           failureOpenMs = 0;
           probeSince = null;
@@ -114,15 +127,20 @@ export function createBreaker(options: BreakerOptions = {}): Breaker {
         }
         return;
       }
-      failures += 1;
       if (state === 'half_open') {
         failureOpenMs = Math.min(maxOpenMs, Math.max(baseOpenMs, failureOpenMs * 2));
         open(jittered(failureOpenMs));
-      } else if (state === 'closed' && failures >= threshold) {
+        return;
+      }
+      // While open, late reports from calls started before opening change nothing.
+      if (state !== 'closed') return;
+      const t = now();
+      for (const [failed, at] of failures) if (t - at >= failureWindowMs) failures.delete(failed);
+      failures.set(key, t);
+      if (failures.size >= failingKeys) {
         failureOpenMs = baseOpenMs;
         open(jittered(failureOpenMs));
       }
-      // While open, late reports from calls started before opening change nothing.
     },
   };
 }

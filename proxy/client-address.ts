@@ -19,20 +19,32 @@ export function forwardedClient(forwardedFor: string | undefined, trustProxyHops
   return hop ? hop.slice(0, MAX_ADDRESS) : undefined;
 }
 
+/** Misses carrying X-Forwarded-For while TRUST_PROXY=0 before the proxy says so, once. */
+export const UNTRUSTED_FORWARDS_BEFORE_WARNING = 20;
+
 /**
  * The client address of a request: the forwarded hop when TRUST_PROXY is set and one is present,
  * else the socket address on Node, else `fallback` (other runtimes), else 'unknown' (all such
  * clients then share one bucket, which errs on the side of the quota).
+ * Behind a reverse proxy with TRUST_PROXY=0 every visitor is that proxy's one address, so per-client
+ * limits and shares stop being fair; when misses keep arriving with X-Forwarded-For, `warn` is told once.
  */
 export function createClientAddress(options: {
   trustProxyHops: number;
   fallback?: ((c: Context) => string | undefined) | undefined;
+  warn?: (message: string, fields: Record<string, unknown>) => void;
 }): (c: Context<AppEnv>) => string {
-  const { trustProxyHops, fallback } = options;
+  const { trustProxyHops, fallback, warn } = options;
+  let untrustedForwards = 0;
   return (c) => {
     if (trustProxyHops > 0) {
       const forwarded = forwardedClient(header(c, 'x-forwarded-for'), trustProxyHops);
       if (forwarded) return forwarded;
+    } else if (untrustedForwards < UNTRUSTED_FORWARDS_BEFORE_WARNING && header(c, 'x-forwarded-for') !== undefined
+      && ++untrustedForwards === UNTRUSTED_FORWARDS_BEFORE_WARNING) {
+      warn?.('requests arrive through a reverse proxy (X-Forwarded-For) but TRUST_PROXY=0: every visitor counts as that proxy\'s one address for the per-client limits', {
+        hint: 'set TRUST_PROXY to the number of reverse proxies in front of ig-embed',
+      });
     }
     if (c.env?.incoming) return getConnInfo(c).remote.address ?? 'unknown';
     return fallback?.(c) ?? 'unknown';

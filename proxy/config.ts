@@ -1,6 +1,7 @@
 /** Parses the proxy's settings once, at boot, from an explicit env object; a bad value stops the boot. */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseCidr, type Cidr } from './ip.js';
 
 export interface ProxyConfig {
   port: number;
@@ -25,6 +26,10 @@ export interface ProxyConfig {
    * token state: after a rejected token (190) the proxy runs tokenless and gets the tokenless default.
    */
   upstreamBudgetExplicit: boolean;
+  /** The fraction of the hourly budget one client may spend (UPSTREAM_SHARE_PER_CLIENT); 1 = no share. */
+  upstreamSharePerClient: number;
+  /** Addresses and ranges the share does not apply to (UPSTREAM_SHARE_EXEMPT): trusted server-side callers. */
+  upstreamShareExempt: Cidr[];
   metricsToken: string | undefined;
 }
 
@@ -41,6 +46,13 @@ const MIB = 1024 * 1024;
 /** Meta allows about 1,000 tokenless calls an hour per endpoint; stay under it with headroom. */
 export const TOKENLESS_BUDGET_PER_HOUR = 900;
 export const TOKEN_BUDGET_PER_HOUR = 200_000;
+
+/**
+ * One client's default share of the budget: 45 calls an hour tokenless (of 900), 10,000 with a token (of
+ * 200,000). Twenty addresses are needed to spend the whole budget, and one visitor reading an archive
+ * of 45 uncached posts in an hour still gets every one (hits never count).
+ */
+export const DEFAULT_SHARE_PER_CLIENT = 0.05;
 
 /** The UPSTREAM_BUDGET_PER_HOUR default for calls made with or without a token. */
 export function defaultBudgetPerHour(usingToken: boolean): number {
@@ -80,6 +92,24 @@ const graphApiUrl = z.string().transform((raw, ctx) => {
     return z.NEVER;
   }
   return url.href.replace(/\/+$/, '');
+});
+
+const shareFraction = z.string()
+  .regex(/^(?:0?\.[0-9]{1,6}|1(?:\.0{1,6})?)$/, 'a fraction of the hourly budget greater than 0 and at most 1, like 0.05 (1 = no per-client share)')
+  .transform(Number)
+  .refine((n) => n > 0, 'a fraction of the hourly budget greater than 0 and at most 1, like 0.05 (1 = no per-client share)');
+
+const addressRanges = z.string().transform((raw, ctx) => {
+  const ranges: Cidr[] = [];
+  for (const entry of raw.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    const range = parseCidr(entry);
+    if (range === null) {
+      ctx.addIssue({ code: 'custom', message: 'a comma-separated list of IP addresses or CIDR ranges, like 10.0.0.5,192.0.2.0/24,2001:db8::/48' });
+      return z.NEVER;
+    }
+    ranges.push(range);
+  }
+  return ranges;
 });
 
 const allowedOrigins = z.string().transform((raw, ctx) => {
@@ -125,6 +155,8 @@ const envSchema = z.object({
   CACHE_MAX_BYTES: integer('an integer number of bytes >= 1048576 (1 MiB)', MIB).default(64 * MIB),
   RATE_LIMIT_MISSES_PER_MIN: integer('an integer >= 1', 1).default(60),
   UPSTREAM_BUDGET_PER_HOUR: integer('an integer >= 1', 1).optional(),
+  UPSTREAM_SHARE_PER_CLIENT: shareFraction.default(DEFAULT_SHARE_PER_CLIENT),
+  UPSTREAM_SHARE_EXEMPT: addressRanges.optional(),
   METRICS_TOKEN: z.string().regex(HEADER_TOKEN, 'a token of 1–256 visible ASCII characters (no spaces)').optional(),
 });
 
@@ -193,6 +225,8 @@ export function parseConfig(
     upstreamBudgetPerHour: e.UPSTREAM_BUDGET_PER_HOUR
       ?? defaultBudgetPerHour(e.META_ACCESS_TOKEN !== undefined),
     upstreamBudgetExplicit: e.UPSTREAM_BUDGET_PER_HOUR !== undefined,
+    upstreamSharePerClient: e.UPSTREAM_SHARE_PER_CLIENT,
+    upstreamShareExempt: e.UPSTREAM_SHARE_EXEMPT ?? [],
     metricsToken: e.METRICS_TOKEN,
   };
 }

@@ -18,11 +18,13 @@ const QUERY_MEMO_MAX = 1024;
 const MEMO_QUERY_MAX_LENGTH = 1024;
 
 /**
- * Stale-if-error (RFC 5861) covers the failures that say Meta is unavailable, too slow or unusable
- * right now. Not the ones about the request itself (invalid_url, invalid_param) or a refusal
- * (upstream_error): an old copy is no better answer to those.
+ * Stale-if-error (RFC 5861) covers the failures of a refresh that say Meta is unavailable, too slow
+ * or unusable right now, or that the quota refused the call (the budget, the breaker, a post in
+ * back-off: upstream_unavailable; the client's share of the budget: rate_limited, as the per-client
+ * miss limit answers before any refresh). Not the ones about the request itself (invalid_url,
+ * invalid_param) or Meta's refusal (upstream_error): an old copy is no better answer to those.
  */
-const STALE_IF_ERROR: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['upstream_unavailable', 'upstream_timeout', 'upstream_invalid']);
+const STALE_IF_ERROR: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['upstream_unavailable', 'upstream_timeout', 'upstream_invalid', 'rate_limited']);
 
 export type XCache = 'HIT' | 'MISS' | 'STALE';
 

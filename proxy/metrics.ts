@@ -114,7 +114,7 @@ export class ProxyMetrics {
     [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   );
   readonly coalesced = new Counter('igembed_coalesced_waiters_total', 'Cache misses that waited on an upstream call already in flight.');
-  readonly rejected = new Counter('igembed_rejected_total', 'Misses refused before any upstream call, by reason (rate_limited, breaker_open, budget_spent).', ['reason']);
+  readonly rejected = new Counter('igembed_rejected_total', 'Misses refused before any upstream call, by reason (rate_limited, client_share, key_backoff, breaker_open, budget_spent).', ['reason']);
   /** Requests being handled right now (maintained by the app's request middleware). */
   inFlight = 0;
   readonly #gauges: Gauge[];

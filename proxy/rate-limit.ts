@@ -45,6 +45,8 @@ export interface UpstreamBudget {
   spend(): void;
   /** Calls left in the current rolling hour. */
   remaining(): number;
+  /** The hourly limit in force now (it follows the token state unless set explicitly). */
+  limit(): number;
 }
 
 const SLOT_MS = 60_000;
@@ -92,5 +94,6 @@ export function createUpstreamBudget(options: { perHour: number | (() => number)
     remaining() {
       return Math.max(0, limit() - used(Math.floor(now() / SLOT_MS)));
     },
+    limit,
   };
 }

@@ -12,6 +12,7 @@ import type { ProxyMetrics } from './metrics.js';
 import { PREFLIGHT_HEADERS, type CorsHeaders, type OriginPolicy } from './origins.js';
 import type { OembedQuery } from './query.js';
 import type { MissLimiter } from './rate-limit.js';
+import type { Requester } from './upstream-round.js';
 import { header, rawQuery, type AppEnv } from './request.js';
 
 /** What the routes are built from; createProxy (app.ts) composes it. */
@@ -21,10 +22,11 @@ export interface RouteParts {
   origins: OriginPolicy;
   metrics: ProxyMetrics;
   cache: Pick<EmbedCache, 'load'>;
-  /** One upstream round for a query (upstream-round.ts): the loader of a miss. */
-  fetchEntry: (query: OembedQuery) => Promise<CacheEntry>;
+  /** One upstream round for a query (upstream-round.ts), charged to `requester`: the loader of a miss. */
+  fetchEntry: (query: OembedQuery, requester: Requester) => Promise<CacheEntry>;
   limiter: MissLimiter;
-  clientOf: (c: Context<AppEnv>) => string;
+  /** Who a miss is for: the client's key (client-address.ts, ip.ts) and whether it is exempt from the share. */
+  requesterOf: (c: Context<AppEnv>) => Requester;
   /** The body of GET /healthz, read at each request. */
   health: () => object;
   metricsToken: string | undefined;
@@ -115,13 +117,15 @@ function oembedRoutes(app: Hono<AppEnv>, parts: RouteParts, fail: Fail): void {
         return fail(c, 'not_embeddable', found.cors);
     }
     // A miss: rate-limit the client, then one upstream round per key however many requests wait on it.
-    const wait = limiter.take(parts.clientOf(c));
+    const requester = parts.requesterOf(c);
+    const wait = limiter.take(requester.key);
     if (wait !== null) {
       metrics.rejected.inc('rate_limited');
       return fail(c, 'rate_limited', found.cors, { retryAfterSeconds: wait });
     }
     try {
-      const { entry, coalesced } = await cache.load(found.key, () => parts.fetchEntry(found.query));
+      // Only the request that starts the round is charged to its client's share: waiters cost nothing.
+      const { entry, coalesced } = await cache.load(found.key, () => parts.fetchEntry(found.query, requester));
       if (coalesced) metrics.coalesced.inc();
       metrics.cacheEvent('miss');
       c.set('cache', 'MISS');

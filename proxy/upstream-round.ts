@@ -1,8 +1,11 @@
-// One upstream round for a cache key: budget → breaker → Graph API → sanitiser → cache entry, or the error to answer.
+// One upstream round for a cache key: budget → post back-off → client share → breaker → Graph API → sanitiser → cache entry, or the error to answer.
+import { LRUCache } from 'lru-cache';
 import type { Breaker } from './breaker.js';
 import { buildNegativeEntry, buildPositiveEntry, type CacheEntry } from './cache.js';
+import type { ClientShare } from './client-share.js';
 import { ProxyError } from './errors.js';
 import type { GraphClient, GraphOutcome } from './graph-client.js';
+import type { KeyBackoff } from './key-backoff.js';
 import type { Logger } from './log.js';
 import type { ProxyMetrics } from './metrics.js';
 import type { OembedQuery } from './query.js';
@@ -12,10 +15,20 @@ import { EMBED_SCRIPT_TAG, sanitizeEmbedHtml } from './sanitize-html.js';
 /** Retry-After for a transient failure while the breaker is still closed (it reports 0 then). */
 const TRANSIENT_RETRY_SECONDS = 5;
 
+/** Who a miss is for: `key` from `clientKey`; an exempt client (UPSTREAM_SHARE_EXEMPT) has no share. */
+export interface Requester { key: string; exempt: boolean }
+
+/** Outcomes that did not give us the post: they count towards that post's back-off. */
+const POST_FAILURES: ReadonlySet<GraphOutcome['kind']> = new Set(['transient', 'timeout', 'invalid', 'error']);
+
 export interface UpstreamRoundDeps {
   graph: Pick<GraphClient, 'fetchOembed'>;
   breaker: Breaker;
   budget: UpstreamBudget;
+  share: ClientShare;
+  postBackoff: KeyBackoff;
+  /** For the hint in the share's log line. */
+  sharePerClient: number;
   metrics: Pick<ProxyMetrics, 'rejected' | 'upstream'>;
   log: Logger;
   now: () => number;
@@ -29,15 +42,39 @@ export interface UpstreamRoundDeps {
  * store (positive, or negative for not_embeddable); rejects with the ProxyError to answer (whether an
  * old entry may answer instead is decided by its code, in hits.ts `staleIfError`).
  */
-export function createUpstreamRound(deps: UpstreamRoundDeps): (query: OembedQuery) => Promise<CacheEntry> {
-  const { graph, breaker, budget, metrics, log, now } = deps;
-  return async (query) => {
-    // Budget before breaker: a half-open breaker lets exactly one probe through and waits for its
-    // report, so it must not hand out a probe that the budget then stops.
+export function createUpstreamRound(deps: UpstreamRoundDeps): (query: OembedQuery, requester: Requester) => Promise<CacheEntry> {
+  const { graph, breaker, budget, share, postBackoff, metrics, log, now } = deps;
+  // One hint per client an hour when it runs out of its share: a server-side renderer or an untrusted
+  // reverse proxy looks exactly like this, and the fix is a setting.
+  const hinted = new LRUCache<string, true>({ max: 1000, ttl: 3_600_000, perf: { now } });
+  return async (query, requester) => {
+    // Every check that can refuse comes before the breaker: a half-open breaker lets exactly one probe
+    // through and waits for its report, so it must not hand out a probe that a later check then stops
+    // (nor to a post in back-off, which is how one client used to win every probe).
     const budgetWait = budget.check();
     if (budgetWait !== null) {
       metrics.rejected.inc('budget_spent');
       throw new ProxyError('upstream_unavailable', { retryAfterSeconds: budgetWait });
+    }
+    const post = query.post.url;
+    // A half-open probe tests Meta; a post whose last call failed would only test itself again.
+    const backoffWait = postBackoff.check(post)
+      ?? (breaker.state === 'half_open' && postBackoff.failing(post) ? breaker.retryAfterSeconds : null);
+    if (backoffWait !== null) {
+      metrics.rejected.inc('key_backoff');
+      throw new ProxyError('upstream_unavailable', { retryAfterSeconds: backoffWait });
+    }
+    const shareWait = requester.exempt ? null : share.check(requester.key);
+    if (shareWait !== null) {
+      metrics.rejected.inc('client_share');
+      if (!hinted.has(requester.key)) {
+        hinted.set(requester.key, true);
+        log.warn('a client used its whole share of the upstream budget', {
+          client: requester.key, share: deps.sharePerClient, retryAfter: shareWait,
+          hint: 'if this is your own server-side renderer or reverse proxy, list it in UPSTREAM_SHARE_EXEMPT or set TRUST_PROXY',
+        });
+      }
+      throw new ProxyError('rate_limited', { retryAfterSeconds: shareWait });
     }
     const breakerWait = breaker.acquire();
     if (breakerWait !== null) {
@@ -45,6 +82,7 @@ export function createUpstreamRound(deps: UpstreamRoundDeps): (query: OembedQuer
       throw new ProxyError('upstream_unavailable', { retryAfterSeconds: breakerWait });
     }
     budget.spend();
+    if (!requester.exempt) share.spend(requester.key);
     const started = performance.now();
     let outcome: GraphOutcome = await graph.fetchOembed({
       url: query.post.url, hidecaption: query.hidecaption, ...(query.maxwidth !== undefined ? { maxwidth: query.maxwidth } : {}),
@@ -53,12 +91,14 @@ export function createUpstreamRound(deps: UpstreamRoundDeps): (query: OembedQuer
     if (outcome.kind === 'ok') {
       html = sanitizeEmbedHtml(outcome.oembed.html, query.post.url);
       if (html === null) {
-        log.warn('upstream html rejected by the sanitiser', { post: query.post.url });
-        // Unusable for us is unusable: it counts as a failure for the breaker and may be answered stale.
+        log.warn('upstream html rejected by the sanitiser', { post });
+        // Unusable for us is unusable: it may be answered stale, and counts for the post's back-off
+        // (the breaker ignores `invalid`: it is this post's problem, not an outage).
         outcome = { kind: 'invalid' };
       }
     }
-    breaker.record(outcome);
+    breaker.record(outcome, post);
+    if (outcome.kind !== 'rate_limited') postBackoff.record(post, POST_FAILURES.has(outcome.kind));
     metrics.upstream(outcome.kind, (performance.now() - started) / 1000);
     const t = now();
     switch (outcome.kind) {

@@ -7,4 +7,4 @@ declare global {
   }
 }
 
-if (!customElements.get('ig-embed')) customElements.define('ig-embed', IgEmbedElement);
+IgEmbedElement.define();

@@ -1,5 +1,4 @@
 /** Instagram's embed.js, once per page: loading, batched process() calls, and routing its messages to elements. */
-import { fetchesInFlight } from './oembed-request.js';
 import { scriptUrl } from './sanitize.js';
 
 declare global {
@@ -72,15 +71,15 @@ function adopt(tag: HTMLScriptElement): Promise<void> {
 
 /**
  * Asks embed.js to scan for new blockquotes: at most once per animation frame however many ask, and,
- * while other posts' data is still on its way (up to 200 ms), after it has landed, so that posts whose
- * data arrives together share one scan. Resolves once that scan was attempted (a page in a background
- * tab runs no animation frames, so callers time from here, not from asking).
+ * while `pending()` says other posts' data is still on its way (up to 200 ms), after it has landed, so
+ * that posts whose data arrives together share one scan. Resolves once that scan was attempted (a page
+ * in a background tab runs no animation frames, so callers time from here, not from asking).
  */
-export function queueProcess(): Promise<void> {
+export function queueProcess(pending: () => number): Promise<void> {
   processing ??= new Promise((resolve) => {
     const since = performance.now();
     const frame = (now: number) => {
-      if (fetchesInFlight() && now - since < 200) return void requestAnimationFrame(frame);
+      if (pending() && now - since < 200) return void requestAnimationFrame(frame);
       processing = undefined;
       resolve();
       try {

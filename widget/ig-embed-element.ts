@@ -2,12 +2,12 @@
 // Lit's ReactiveElement without lit-html templates: our shadow DOM is a box and a small card, and
 // lit-html would add 3 KB gzip to a classic script whose budget is 9 KB (measured: 9.9 KB with LitElement).
 import { ReactiveElement, css, type PropertyValues } from '@lit/reactive-element';
-import { isInstagramHttpsUrl } from '../instagram/embed-markup.js';
-import { embedApiPresent, loadEmbedScript, queueProcess, watchEmbed } from './embed-script.js';
-import { oembedHref, requestOembed, type FallbackReason, type OembedData } from './oembed-request.js';
 import { MAX_EMBED_WIDTH, MIN_EMBED_WIDTH } from '../instagram/embed-width.js';
+import { h } from './dom.js';
+import { runEmbed } from './embed-run.js';
+import { cardStyles, fallbackCard } from './fallback-card.js';
+import { oembedHref, type FallbackReason, type OembedData } from './oembed-request.js';
 import { parsePostUrl } from './post-url.js';
-import { sanitizeEmbed } from './sanitize.js';
 import { defaultStrings, type IgEmbedStrings } from './strings.js';
 
 export type { FallbackReason, OembedData } from './oembed-request.js';
@@ -106,31 +106,26 @@ export class IgEmbedElement extends ReactiveElement {
     strings: { attribute: false },
   };
 
-  // Written compact on purpose: Lit's css`` is shipped as is and counts against the 9 KB budget.
-  // --_b is the card background (the button's text takes it), --_m the muted panel mixed from the text colour.
-  // Defaults follow the host page's `color-scheme` (light-dark()), so a dark page gets a dark card.
-  static override styles = css`
-:host{display:block;min-width:326px;--_b:var(--ig-embed-background,light-dark(#fff,#121212))}:host([hidden]),[hidden]{display:none!important}
+  /**
+   * Registers the class as `tag` in `registry`, unless that name is taken: importing the registering
+   * module twice, or the classic script next to the npm build, keeps the first class and throws nothing.
+   * @example IgEmbedElement.define(); // <ig-embed>
+   */
+  static define(tag = 'ig-embed', registry: CustomElementRegistry = customElements): void {
+    if (!registry.get(tag)) registry.define(tag, this);
+  }
+
+  // The box around the embed or the card (the card's own styles are in fallback-card.ts). Written compact
+  // on purpose: Lit's css`` is shipped as is and counts against the classic script's budget.
+  static override styles = [
+    css`
+:host{display:block;min-width:326px}:host([hidden]),[hidden]{display:none!important}
 [part=frame]{box-sizing:border-box;display:flex;flex-direction:column;overflow:hidden;transition:height .25s;
 min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,3px)}
 :host(:not([state=rendered],[state=fallback])) [part=frame]{height:var(--ig-embed-min-height,640px);background:var(--ig-embed-skeleton,light-dark(#efefef,#262626))}
-::slotted(*){position:relative}
-[part=card]{--_m:color-mix(in srgb,currentColor 4%,var(--_b));box-sizing:border-box;flex:1;display:flex;flex-direction:column;overflow:hidden;
-background:var(--_b);color:var(--ig-embed-color,light-dark(#262626,#f5f5f5));border:var(--ig-embed-border,1px solid light-dark(#dbdbdb,#363636));
-border-radius:var(--ig-embed-radius,3px);font:var(--ig-embed-font,14px/1.4 system-ui,sans-serif)}
-[part=header]{display:flex;align-items:center;gap:12px;padding:12px 16px}p{margin:0}
-[part=avatar]{box-sizing:border-box;flex:none;display:grid;place-items:center;width:38px;height:38px;border:2px solid transparent;border-radius:50%;
-font-weight:600;box-shadow:inset 0 0 0 2px var(--_b);background:linear-gradient(var(--_m),var(--_m)) padding-box,linear-gradient(45deg,#feda75,#fa7e1e,#d62976,#962fbf,#4f5bd5) border-box}
-[part=attribution]{display:flex;flex-direction:column;gap:3px;min-width:0;font-weight:600}
-[part=author]{color:inherit;text-decoration:none;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-[part=author]+*{font-weight:400;font-size:.86em}[part=author]+*,[part=message]{color:color-mix(in srgb,currentColor 72%,transparent)}
-[part=media]{position:relative;flex:1;min-height:160px;display:grid;place-items:center;background:var(--_m)}
-img{position:absolute;inset:0;width:100%;height:100%;object-fit:cover}
-[part=message]{display:grid;justify-items:center;gap:12px;padding:24px;text-align:center}
-svg{width:48px;height:48px;fill:none;stroke:currentColor;stroke-width:1.5;stroke-linecap:round}[part=avatar] svg{width:20px;height:20px;stroke-width:2}
-[part=link]{margin:14px 16px 16px;padding:9px 16px;border-radius:8px;text-align:center;font-weight:600;text-decoration:none;
-background:var(--ig-embed-link-color,light-dark(#0064e0,#4aa3ff));color:var(--_b)}
-a:hover{text-decoration:underline}a:focus-visible{outline:2px solid var(--ig-embed-focus,#0095f6);outline-offset:2px}`;
+::slotted(*){position:relative}`,
+    cardStyles,
+  ];
 
   declare url: string;
   declare endpoint: string;
@@ -197,7 +192,10 @@ a:hover{text-decoration:underline}a:focus-visible{outline:2px solid var(--ig-emb
     super.update(changed);
     const frame = this._frame as HTMLElement;
     // The slot stays in place while the embed is shown (re-slotting would disturb the iframe).
-    const content = this._state === 'fallback' ? this._card() : (this._slot as HTMLSlotElement);
+    // Card text: defaults first, so a page-wide strings object written before a string was added still works.
+    const content = this._state === 'fallback'
+      ? fallbackCard(this, this._reason, this._data, { ...defaultStrings, ...IgEmbedElement.strings, ...this.strings })
+      : (this._slot as HTMLSlotElement);
     if (frame.firstChild !== content) frame.replaceChildren(content);
     // CSSOM, not style attributes, so a strict style-src does not block our own box.
     frame.style.maxWidth = `${this._maxwidth() ?? DEFAULT_WIDTH}px`;
@@ -227,111 +225,57 @@ a:hover{text-decoration:underline}a:focus-visible{outline:2px solid var(--ig-emb
     });
   }
 
+  /** One life for the current url: idle → ready (near the viewport) → loading → the run's outcome → its event. */
   private async _start(): Promise<void> {
     this._run?.abort();
-    const run = new AbortController();
-    const { signal } = run;
-    this._run = run;
+    const { signal } = (this._run = new AbortController());
     this._data = this._reason = undefined;
     this._height = 0;
     this._setState('idle');
 
     const post = parsePostUrl(this.url);
-    if (!post) return this._fallback(run, 'invalid_url');
+    if (!post) return this._fallback('invalid_url');
     await this.ready(signal);
     if (signal.aborted) return;
     this._setState('loading');
     const endpoint = this.endpoint || IgEmbedElement.endpoint || location.origin;
-    const result = await requestOembed(oembedHref(endpoint, post.url, this._maxwidth(), this.hidecaption), signal, this._timeout()).catch(
-      () => undefined,
-    );
-    if (signal.aborted || result === undefined) return;
-    if (typeof result === 'string') return this._fallback(run, result);
-    this._data = result;
-
-    let quote: HTMLElement | null = null;
-    try {
-      quote = sanitizeEmbed(result.html, post.url);
-    } catch {
-      // Trusted Types refused our policy: nothing was inserted.
-    }
-    if (!quote) return this._fallback(run, 'proxy_error');
-    const wrapper = document.createElement('div');
-    wrapper.slot = 'embed';
-    wrapper.setAttribute('data-ig-embed-content', '');
-    wrapper.append(quote);
-    this.append(wrapper);
-
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let deadline: ReturnType<typeof setTimeout> | undefined;
-    const frame = () => wrapper.querySelector<HTMLIFrameElement>('iframe.instagram-media');
-    const mounted = () => {
-      if (this._run !== run || this._state !== 'loading') return;
-      frame()?.style.removeProperty('position');
-      this._setState('rendered');
-      this.dispatchEvent(new CustomEvent('ig-embed-load', { detail: { url: post.url }, bubbles: true, composed: true }));
-      signal.dispatchEvent(new Event('settled'));
-    };
-    // Meta's embed.js loads three iframes at a time, so the clock starts at our iframe's insertion.
-    const observer = new MutationObserver(() => {
-      const iframe = frame();
-      if (iframe && timer === undefined) {
-        clearTimeout(deadline);
-        timer = setTimeout(() => this._fallback(run, 'timeout'), this._timeout());
-        // Until it mounts, the iframe lies over the blockquote instead of pushing it down (a layout
-        // shift inside the box); once embed.js removes the blockquote it takes the same place in flow.
-        iframe.style.position = 'absolute';
-      }
-      if (iframe?.classList.contains('instagram-media-rendered')) mounted();
-    });
-    observer.observe(wrapper, { childList: true, subtree: true, attributes: true, attributeFilter: ['class'] });
-    const unwatch = watchEmbed({
-      frame,
-      mounted,
-      measure: (height) => {
-        if (this._state !== 'loading' || !(height > 0)) return;
-        // Grow only: the iframe's own border and margin come on top of the measured content.
-        const box = this._frame?.offsetHeight ?? 0;
-        const next = Math.max(box, Math.ceil(height) + 14);
-        if (next > box) {
-          this._height = next;
-          this.requestUpdate();
-        }
+    const outcome = await runEmbed(
+      {
+        host: this,
+        post: post.url,
+        href: oembedHref(endpoint, post.url, this._maxwidth(), this.hidecaption),
+        timeout: this.timeout >= 0 ? this.timeout : 10000,
+        scriptSrc: IgEmbedElement.scriptSrc,
+        received: (data) => (this._data = data),
+        measured: (height) => this._grow(height),
       },
-    });
-    // 'settled' (dispatched on this run's AbortSignal, an EventTarget) stops the watching once the run
-    // has an outcome; 'abort' (url change, removal) also takes the light-DOM content away.
-    const stop = () => {
-      observer.disconnect();
-      unwatch();
-      clearTimeout(timer);
-      clearTimeout(deadline);
-    };
-    signal.addEventListener('settled', stop);
-    signal.addEventListener('abort', () => {
-      stop();
-      wrapper.remove();
-    });
-    loadEmbedScript(IgEmbedElement.scriptSrc).then(
-      async () => {
-        await queueProcess();
-        // embed.js ran and was asked to scan, yet may never insert our iframe (a changed or broken
-        // embed.js): the same `timeout` bounds the wait for the iframe as for its mount.
-        if (this._run !== run || this._state !== 'loading' || frame()) return;
-        deadline = setTimeout(() => this._fallback(run, embedApiPresent() ? 'timeout' : 'script_blocked'), this._timeout());
-      },
-      () => this._fallback(run, 'script_blocked'),
-    );
+      signal,
+    ).catch(() => undefined);
+    // Aborted: a newer run, or the removal, owns the element now and nothing is announced.
+    if (signal.aborted || !outcome) return;
+    if (outcome === 'rendered') this._rendered(post.url);
+    else this._fallback(outcome);
   }
 
-  private _fallback(run: AbortController, reason: FallbackReason): void {
-    if (this._run !== run || this._state === 'fallback' || this._state === 'rendered') return;
-    run.signal.dispatchEvent(new Event('settled'));
-    // Drops the blockquote and any zero-height iframe that never mounted.
-    this.querySelector(':scope > [data-ig-embed-content]')?.remove();
+  private _rendered(url: string): void {
+    this._setState('rendered');
+    this.dispatchEvent(new CustomEvent('ig-embed-load', { detail: { url }, bubbles: true, composed: true }));
+  }
+
+  private _fallback(reason: FallbackReason): void {
     this._reason = reason;
     this._setState('fallback');
     this.dispatchEvent(new CustomEvent('ig-embed-fallback', { detail: { reason }, bubbles: true, composed: true }));
+  }
+
+  /** Grows the reserved box to a MEASURE height, never shrinking it: the iframe's own border and margin come on top. */
+  private _grow(height: number): void {
+    const box = this._frame?.offsetHeight ?? 0;
+    const next = Math.max(box, Math.ceil(height) + 14);
+    if (next > box) {
+      this._height = next;
+      this.requestUpdate();
+    }
   }
 
   private _setState(state: IgEmbedState): void {
@@ -343,69 +287,4 @@ a:hover{text-decoration:underline}a:focus-visible{outline:2px solid var(--ig-emb
   private _maxwidth(): number | undefined {
     return this.maxwidth >= MIN_EMBED_WIDTH && this.maxwidth <= MAX_EMBED_WIDTH ? Math.round(this.maxwidth) : undefined;
   }
-
-  private _timeout(): number {
-    return this.timeout >= 0 ? this.timeout : 10000;
-  }
-
-  private _card(): HTMLElement {
-    // Defaults first: a page-wide strings object written before a string was added still works.
-    const text = { ...defaultStrings, ...IgEmbedElement.strings, ...this.strings };
-    const post = parsePostUrl(this.url);
-    // Deleted or private posts: show nothing that came from upstream, only what the page author gave.
-    const upstream = this._reason === 'not_embeddable' ? undefined : this._data;
-    const thumbnail = this.thumbnail || (upstream?.thumbnail_url?.startsWith('https://') ? upstream.thumbnail_url : '');
-    const author = this.author || upstream?.author_name || post?.username;
-    const authorUrl = /^https?:\/\//.test(this.authorUrl ?? '')
-      ? this.authorUrl
-      : upstream?.author_url && isInstagramHttpsUrl(upstream.author_url)
-        ? upstream.author_url
-        : post?.username && `https://www.instagram.com/${post.username}/`;
-    const initial = author?.match(/[\p{L}\p{N}]/u)?.[0];
-    const attribution = h('p', { part: 'attribution' }, h('span', { part: 'provider' }, text.provider));
-    if (author) attribution.prepend(authorUrl ? link('author', authorUrl, author) : h('span', { part: 'author' }, author));
-    const message = h('div', { part: 'message' }, glyph(), h('p', {}, this._reason === 'not_embeddable' ? text.unavailable : text.failed));
-    const media = h('div', { part: 'media' }, message);
-    if (thumbnail) {
-      const image = h('img', { part: 'thumbnail', src: thumbnail, alt: this.thumbnailAlt || text.thumbnailAlt, referrerpolicy: 'no-referrer' });
-      message.hidden = true;
-      // A broken image goes and the message takes its place; the card stays.
-      image.onerror = () => {
-        image.hidden = true;
-        message.hidden = false;
-      };
-      media.prepend(image);
-    }
-    const card = h(
-      'div',
-      { part: 'card' },
-      h('div', { part: 'header' }, h('span', { part: 'avatar', 'aria-hidden': 'true' }, initial?.toUpperCase() ?? glyph()), attribution),
-      media,
-    );
-    if (post) card.append(link('link', post.url, text.view));
-    return card;
-  }
-}
-
-/** Builds an element from text and nodes only: no HTML parsing, so nothing here can inject markup. */
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string>, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
-  element.append(...children);
-  return element;
-}
-
-/** Instagram's camera outline as one path: no external asset, nothing parsed. */
-function glyph(): SVGSVGElement {
-  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('aria-hidden', 'true');
-  path.setAttribute('d', 'M7 2h10a5 5 0 0 1 5 5v10a5 5 0 0 1-5 5H7a5 5 0 0 1-5-5V7a5 5 0 0 1 5-5zm9 10a4 4 0 1 1-8 0 4 4 0 0 1 8 0zm1.5-5.5h.01');
-  svg.append(path);
-  return svg;
-}
-
-function link(part: string, href: string, label: string): HTMLAnchorElement {
-  return h('a', { part, href, target: '_blank', rel: 'noopener' }, label);
 }

@@ -11,6 +11,6 @@ if (tag?.src) {
   if (tag.dataset.scriptSrc) IgEmbedElement.scriptSrc = tag.dataset.scriptSrc;
 }
 // Registered after configuring, in the same task: elements on the page upgrade right here.
-if (!customElements.get('ig-embed')) customElements.define('ig-embed', IgEmbedElement);
+IgEmbedElement.define();
 
 export { IgEmbedElement };

@@ -6,13 +6,11 @@ import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright';
 import { metricValue, parsePrometheus } from '../../demo/prometheus.js';
+import { chromiumLaunchOptions } from '../support/chromium.mjs';
 import { routeInstagram, type FakeInstagramStats } from '../support/fake-instagram/index.mjs';
 
 const ROOT = new URL('../../', import.meta.url);
 export const SCREENSHOTS = new URL('test-output/screenshots/', ROOT);
-
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-gpu',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** A port the kernel just handed out and released: free for the proxy to bind right after. */
 export async function freePort(): Promise<number> {
@@ -85,7 +83,7 @@ export async function startProxy(extraEnv: Record<string, string> = {}): Promise
 }
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return chromium.launch(chromiumLaunchOptions());
 }
 
 export interface ConsoleProblem {

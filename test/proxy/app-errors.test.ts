@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { createProxy } from '../../proxy/app.js';
 import { ERRORS } from '../../proxy/errors.js';
 import { createLogger } from '../../proxy/log.js';
-import type { FakeBehaviour } from '../../proxy/fake-graph.js';
+import type { FakeBehaviour } from '../support/fake-graph.js';
 import { MAX_QUERY_LENGTH } from '../../proxy/query.js';
 import { URL_TABLE } from '../support/url-table.js';
 import { assertNoSecrets, CANARY_TOKEN, canaryConfig, errorOf, oembedPath, POST, startHarness, type Harness, type RawResponse } from './harness.js';
@@ -66,7 +66,7 @@ describe('error codes', () => {
   ];
   upstreamCases.forEach(([name, behaviour, status, code]) => {
     test(`${name} → ${status} ${code}`, async () => {
-      // A fresh proxy per case: failures add up in the breaker, and five would open it.
+      // A fresh proxy per case: failures of different posts add up in the breaker, and three would open it.
       const own = await startHarness({ UPSTREAM_TIMEOUT_MS: behaviour === 'hang' ? '150' : '3000' });
       try {
         own.upstream.fake.script('Broken', behaviour);

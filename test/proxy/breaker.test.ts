@@ -1,4 +1,4 @@
-// createBreaker on a fake clock: when it opens, for how long, the single half-open probe, and recovery.
+// createBreaker on a fake clock: when it opens (failing posts, not failing calls), for how long, the single half-open probe, and recovery.
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { createBreaker, type BreakerOptions, type BreakerState } from '../../proxy/breaker.js';
@@ -18,11 +18,11 @@ function setup(options: BreakerOptions = {}) {
     advance(ms: number) {
       clock += ms;
     },
-    /** Lets `n` calls through and reports `outcome` for each. */
-    fail(n: number, outcome: GraphOutcome = TRANSIENT) {
+    /** Lets `n` calls for `n` different posts through and reports `outcome` for each. */
+    fail(n: number, outcome: GraphOutcome = TRANSIENT, post = (i: number) => `post-${i}`) {
       for (let i = 0; i < n; i += 1) {
         assert.equal(breaker.acquire(), null);
-        breaker.record(outcome);
+        breaker.record(outcome, post(i));
       }
     },
   };
@@ -34,28 +34,43 @@ describe('closed', () => {
     assert.deepEqual([breaker.acquire(), breaker.acquire(), breaker.state, breaker.retryAfterSeconds], [null, null, 'closed', 0]);
   });
 
-  test('four consecutive failures keep it closed; a success in between resets the count', () => {
+  test('two failing posts keep it closed; a success in between clears them', () => {
     const { breaker, fail } = setup();
-    fail(4);
-    breaker.record(OK);
-    fail(4);
+    fail(2);
+    breaker.record(OK, 'p');
+    fail(2);
     assert.equal(breaker.state, 'closed');
   });
 
-  test('answers that mean "upstream is up" never count as failures', () => {
+  test('one post failing any number of times never opens it: that is the post\'s back-off', () => {
+    const { breaker, fail } = setup();
+    fail(50, TRANSIENT, () => 'the-same-post');
+    assert.equal(breaker.state, 'closed');
+  });
+
+  test('failing posts more than 30 s apart do not add up', () => {
+    const { breaker, advance } = setup();
+    for (const post of ['a', 'b', 'c', 'd']) {
+      breaker.record(TRANSIENT, post);
+      advance(15_001);
+    }
+    assert.equal(breaker.state, 'closed');
+  });
+
+  test('answers that mean "upstream is up", and answers only we find unusable, never count as failures', () => {
     const { breaker } = setup();
-    for (const kind of ['not_embeddable', 'invalid_url', 'invalid_param', 'error'] as const) {
-      for (let i = 0; i < 5; i += 1) breaker.record({ kind });
+    for (const kind of ['not_embeddable', 'invalid_url', 'invalid_param', 'error', 'invalid'] as const) {
+      for (let i = 0; i < 5; i += 1) breaker.record({ kind }, `post-${i}`);
     }
     assert.equal(breaker.state, 'closed');
   });
 });
 
 describe('opening', () => {
-  for (const kind of ['transient', 'timeout', 'invalid'] as const) {
-    test(`five consecutive ${kind} outcomes open it for 10 s`, () => {
+  for (const kind of ['transient', 'timeout'] as const) {
+    test(`${kind} outcomes for three different posts within 30 s open it for 10 s`, () => {
       const { breaker, fail, advance } = setup();
-      fail(5, { kind });
+      fail(3, { kind });
       assert.deepEqual([breaker.state, breaker.acquire(), breaker.retryAfterSeconds], ['open', 10, 10]);
       advance(9_001);
       assert.equal(breaker.acquire(), 1);
@@ -64,31 +79,31 @@ describe('opening', () => {
 
   test('rate_limited opens it at once for the time Meta asked', () => {
     const { breaker } = setup();
-    breaker.record({ kind: 'rate_limited', retryAfterSeconds: 60 });
+    breaker.record({ kind: 'rate_limited', retryAfterSeconds: 60 }, 'p');
     assert.deepEqual([breaker.state, breaker.acquire()], ['open', 60]);
   });
 
   test('a shorter rate limit never shortens a longer wait already in force', () => {
     const { breaker } = setup();
-    breaker.record({ kind: 'rate_limited', retryAfterSeconds: 3600 });
-    breaker.record({ kind: 'rate_limited', retryAfterSeconds: 60 });
+    breaker.record({ kind: 'rate_limited', retryAfterSeconds: 3600 }, 'p');
+    breaker.record({ kind: 'rate_limited', retryAfterSeconds: 60 }, 'p');
     assert.equal(breaker.acquire(), 3600);
-    breaker.record({ kind: 'rate_limited', retryAfterSeconds: 7200 });
+    breaker.record({ kind: 'rate_limited', retryAfterSeconds: 7200 }, 'p');
     assert.equal(breaker.acquire(), 7200);
   });
 
   test('late failures from calls started before opening do not extend it', () => {
     const { breaker, fail, advance } = setup();
-    fail(5);
+    fail(3);
     advance(5_000);
-    breaker.record(TRANSIENT);
-    breaker.record(TRANSIENT);
+    breaker.record(TRANSIENT, 'p');
+    breaker.record(TRANSIENT, 'p');
     assert.equal(breaker.acquire(), 5);
   });
 
   test('while open, the wait counts down in whole seconds, never below 1', () => {
     const { breaker, fail, advance } = setup();
-    fail(5);
+    fail(3);
     advance(1);
     assert.equal(breaker.acquire(), 10);
     advance(8_998);
@@ -103,7 +118,7 @@ describe('opening', () => {
 describe('half-open probe', () => {
   test('when the time is up exactly one caller gets through; the others wait until it reports', () => {
     const { breaker, fail, advance } = setup();
-    fail(5);
+    fail(3);
     advance(10_000);
     assert.equal(breaker.state, 'half_open');
     assert.deepEqual([breaker.acquire(), breaker.acquire(), breaker.acquire()], [null, 1, 1]);
@@ -112,32 +127,32 @@ describe('half-open probe', () => {
 
   test('a successful probe closes it and resets the back-off', () => {
     const { breaker, fail, advance } = setup();
-    fail(5);
+    fail(3);
     advance(10_000);
     assert.equal(breaker.acquire(), null);
-    breaker.record(OK);
+    breaker.record(OK, 'p');
     assert.deepEqual([breaker.state, breaker.acquire(), breaker.acquire(), breaker.retryAfterSeconds], ['closed', null, null, 0]);
-    fail(5);
+    fail(3);
     assert.equal(breaker.acquire(), 10);
   });
 
   test('a not_embeddable probe also closes it: upstream answered', () => {
     const { breaker, fail, advance } = setup();
-    fail(5);
+    fail(3);
     advance(10_000);
     breaker.acquire();
-    breaker.record({ kind: 'not_embeddable' });
+    breaker.record({ kind: 'not_embeddable' }, 'p');
     assert.equal(breaker.state, 'closed');
   });
 
   test('each failed probe re-opens it for twice as long, up to the cap', () => {
     const { breaker, fail, advance } = setup({ maxOpenMs: 60_000 });
-    fail(5);
+    fail(3);
     const waits: number[] = [];
     for (let i = 0; i < 5; i += 1) {
       advance(60_000);
       assert.equal(breaker.acquire(), null);
-      breaker.record({ kind: 'timeout' });
+      breaker.record({ kind: 'timeout' }, 'p');
       waits.push(breaker.acquire() ?? 0);
     }
     assert.deepEqual(waits, [20, 40, 60, 60, 60]);
@@ -145,16 +160,16 @@ describe('half-open probe', () => {
 
   test('a rate-limited probe re-opens it for the time Meta asked', () => {
     const { breaker, fail, advance } = setup();
-    fail(5);
+    fail(3);
     advance(10_000);
     breaker.acquire();
-    breaker.record({ kind: 'rate_limited', retryAfterSeconds: 120 });
+    breaker.record({ kind: 'rate_limited', retryAfterSeconds: 120 }, 'p');
     assert.deepEqual([breaker.state, breaker.acquire()], ['open', 120]);
   });
 
   test('a probe that never reports frees the slot after probeTimeoutMs', () => {
     const { breaker, fail, advance } = setup({ probeTimeoutMs: 30_000 });
-    fail(5);
+    fail(3);
     advance(10_000);
     assert.deepEqual([breaker.acquire(), breaker.acquire()], [null, 1]);
     advance(30_000);
@@ -165,18 +180,18 @@ describe('half-open probe', () => {
 describe('jitter and state changes', () => {
   test('open periods vary by ±20 % with random()', () => {
     const low = setup({ random: () => 0 });
-    low.fail(5);
+    low.fail(3);
     const high = setup({ random: () => 0.999 });
-    high.fail(5);
+    high.fail(3);
     assert.deepEqual([low.breaker.acquire(), high.breaker.acquire()], [8, 12]);
   });
 
   test('onStateChange reports open, half_open and closed once each, in order', () => {
     const { breaker, fail, advance, changes } = setup();
-    fail(5);
+    fail(3);
     advance(10_000);
     breaker.acquire();
-    breaker.record(OK);
+    breaker.record(OK, 'p');
     assert.deepEqual(changes, [['open', 10], ['half_open', 1], ['closed', 0]]);
   });
 });

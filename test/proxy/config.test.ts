@@ -24,6 +24,8 @@ const DEFAULTS: ProxyConfig = {
   rateLimitMissesPerMin: 60,
   upstreamBudgetPerHour: 900,
   upstreamBudgetExplicit: false,
+  upstreamSharePerClient: 0.05,
+  upstreamShareExempt: [],
   metricsToken: undefined,
 };
 
@@ -67,12 +69,15 @@ describe('parseConfig accepts', () => {
       META_ACCESS_TOKEN: '1234567890|abcDEF_123-x', UPSTREAM_TIMEOUT_MS: '100', ALLOWED_ORIGINS: 'https://Example.com, http://localhost:5173/,https://example.com',
       TRUST_PROXY: '1', CACHE_TTL_SECONDS: '1', CACHE_STALE_SECONDS: '0', CACHE_NEGATIVE_SECONDS: '1',
       CACHE_MAX_BYTES: '1048576', RATE_LIMIT_MISSES_PER_MIN: '1', UPSTREAM_BUDGET_PER_HOUR: '1', METRICS_TOKEN: 'm3tr1cs-T0ken',
+      UPSTREAM_SHARE_PER_CLIENT: '0.25', UPSTREAM_SHARE_EXEMPT: '10.0.0.0/8, 2001:db8::1',
     };
     assert.deepEqual(parseConfig(env), {
       port: 0, host: '0.0.0.0', demo: true, upstream: 'fixtures', graphApiUrl: 'http://127.0.0.1:4000/v25.0',
       accessToken: '1234567890|abcDEF_123-x', upstreamTimeoutMs: 100, allowedOrigins: ['https://example.com', 'http://localhost:5173'],
       trustProxyHops: 1, cacheTtlSeconds: 1, cacheStaleSeconds: 0, cacheNegativeSeconds: 1, cacheMaxBytes: 1048576,
       rateLimitMissesPerMin: 1, upstreamBudgetPerHour: 1, upstreamBudgetExplicit: true, metricsToken: 'm3tr1cs-T0ken',
+      upstreamSharePerClient: 0.25,
+      upstreamShareExempt: [{ bytes: [10, 0, 0, 0], prefix: 8 }, { bytes: [0x20, 0x01, 0x0d, 0xb8, ...new Array<number>(11).fill(0), 1], prefix: 128 }],
     });
   });
 
@@ -103,6 +108,10 @@ describe('parseConfig rejects, naming the variable', () => {
     ['CACHE_TTL_SECONDS', '0'], ['CACHE_STALE_SECONDS', '86401'], ['CACHE_NEGATIVE_SECONDS', '0'],
     ['CACHE_MAX_BYTES', '1048575'], ['CACHE_MAX_BYTES', '64MiB'], ['RATE_LIMIT_MISSES_PER_MIN', '0'],
     ['UPSTREAM_BUDGET_PER_HOUR', '0'],
+    ['UPSTREAM_SHARE_PER_CLIENT', '0'], ['UPSTREAM_SHARE_PER_CLIENT', '1.5'], ['UPSTREAM_SHARE_PER_CLIENT', '5%'],
+    ['UPSTREAM_SHARE_PER_CLIENT', '-0.1'], ['UPSTREAM_SHARE_PER_CLIENT', '.'],
+    ['UPSTREAM_SHARE_EXEMPT', '10.0.0.0/33'], ['UPSTREAM_SHARE_EXEMPT', 'example.com'], ['UPSTREAM_SHARE_EXEMPT', '10.0.0.256'],
+    ['UPSTREAM_SHARE_EXEMPT', '2001:db8::1::2'], ['UPSTREAM_SHARE_EXEMPT', '10.0.0.1/8/8'],
   ];
   for (const [variable, value] of bad) {
     test(`${variable}=${value}`, () => {

@@ -1,8 +1,10 @@
-// The fake Graph API answers like the recordings, byte for byte, and its scripts behave as documented.
+// The fake Graph API answers like the recordings, byte for byte: in-process for fixtures mode
+// (proxy/fake-graph.ts), and over HTTP with the tests' scripts behaving as documented (test/support/fake-graph.ts).
 import { strict as assert } from 'node:assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { createFakeGraph, DEMO_SHORTCODES, metaJson } from '../../proxy/fake-graph.js';
+import { createFixturesGraph, DEMO_SHORTCODES, metaJson } from '../../proxy/fake-graph.js';
+import { createFakeGraph } from '../support/fake-graph.js';
 import { startFakeGraphServer, type FakeGraphServer } from '../support/fake-graph-server.js';
 
 const FIXTURES = new URL('../../proxy/fixtures/graph/', import.meta.url);
@@ -172,6 +174,15 @@ describe('scripts', () => {
     assert.equal(fake.calls.length, 1);
   });
 
+  test('nonCanonical records every url parameter the proxy should never send, answered or not; reset() clears it', async () => {
+    const sent = ['https://www.instagram.com/p/abc/', 'https://instagram.com/p/abc', 'https://www.instagram.com/reels/abc/',
+      'https://www.instagram.com/p/abc/?igshid=1', 'https://example.com/p/abc/'];
+    for (const url of sent) await ask({ url });
+    assert.deepEqual(server.fake.nonCanonical, sent.slice(1));
+    server.fake.reset();
+    assert.deepEqual(server.fake.nonCanonical, []);
+  });
+
   test('calls record the method, full URL and lower-cased headers', async () => {
     await ask({ url: 'https://www.instagram.com/p/abc/' }, { Authorization: 'Bearer 1|x', 'User-Agent': 'test' });
     const [call] = server.fake.calls;
@@ -179,5 +190,41 @@ describe('scripts', () => {
     assert.equal(call?.url, `${server.url}/instagram_oembed?url=https%3A%2F%2Fwww.instagram.com%2Fp%2Fabc%2F`);
     assert.equal(call?.headers.authorization, 'Bearer 1|x');
     assert.equal(call?.headers['user-agent'], 'test');
+  });
+});
+
+describe('fixtures mode (the shipped, in-process fake)', () => {
+  const fixtures = createFixturesGraph();
+  const graph = (params: Record<string, string>, init?: RequestInit) =>
+    fixtures.fetch(`https://graph.facebook.com/v25.0/instagram_oembed?${new URLSearchParams(params).toString()}`, init);
+
+  test('a recorded post answers with its recording byte for byte, any other post with the 2026 HTML for its permalink', async () => {
+    const recorded = await graph({ url: 'https://www.instagram.com/tv/CCX-gcHArcJ/' });
+    assert.equal(recorded.status, 200);
+    assert.equal(await recorded.text(), recording('ruby-oembed_2020-12_graph-v9_tv_CCX-gcHArcJ.json'));
+    const other = (await (await graph({ url: 'https://www.instagram.com/reel/Other_1/', omitscript: 'true' })).json()) as { html: string };
+    assert.deepEqual(new Set(other.html.match(/https:\/\/www\.instagram\.com\/[a-z]+\/[^/]+\//g)), new Set(['https://www.instagram.com/reel/Other_1/']));
+  });
+
+  test('bad input gets Meta\'s recorded errors', async () => {
+    const invalid = await graph({ url: 'https://www.instagram.com/natgeo/' });
+    assert.equal(invalid.status, 400);
+    assert.equal(await invalid.text(), recording('error_xperience_2026_code100_2207047_invalid-url.json'));
+    assert.equal(await (await graph({ url: 'https://www.instagram.com/p/abc/', maxwidth: '700' })).text(),
+      recording('error_xperience_2026_code100_2207049_invalid-maxwidth.json'));
+  });
+
+  test('the demo shortcodes: NotEmbeddable is code 24, FailingPost code 2 (transient), SlowPost is late', async () => {
+    const gone = await graph({ url: 'https://www.instagram.com/p/NotEmbeddable/' });
+    assert.equal(gone.status, 400);
+    assert.equal(await gone.text(), recording('error_xperience_2026_code24_2207045_media-not-found.json'));
+    const failing = (await (await graph({ url: 'https://www.instagram.com/p/FailingPost/' })).json()) as { error: { code: number; is_transient: boolean } };
+    assert.deepEqual([failing.error.code, failing.error.is_transient], [2, true]);
+    // Not answered within 100 ms (its delay is 2.5 s), and the caller's abort ends the wait.
+    await assert.rejects(graph({ url: 'https://www.instagram.com/p/SlowPost/' }, { signal: AbortSignal.timeout(100) }), { name: 'TimeoutError' });
+  });
+
+  test('shortcodes named like Object.prototype members are ordinary posts', async () => {
+    assert.equal((await graph({ url: 'https://www.instagram.com/p/constructor/' })).status, 200);
   });
 });

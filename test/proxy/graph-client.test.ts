@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { createFakeGraph, type FakeBehaviour } from '../../proxy/fake-graph.js';
+import { createFakeGraph, type FakeBehaviour } from '../support/fake-graph.js';
 import {
   createGraphClient, retryAfterFrom, USER_AGENT, type GraphClient, type GraphOutcome, type OembedRequest,
 } from '../../proxy/graph-client.js';

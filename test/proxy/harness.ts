@@ -79,8 +79,11 @@ export interface Harness {
   clock: Clock;
   /** Every log line the proxy (and its Graph client) wrote, redacted as in production. */
   logs: string[];
-  /** Raw HTTP: bodies are not decompressed, so encodings can be checked byte for byte. */
-  get(path: string, headers?: Record<string, string>, method?: string): Promise<RawResponse>;
+  /**
+   * Raw HTTP: bodies are not decompressed, so encodings can be checked byte for byte. `from` is the
+   * client's own address (127.0.0.2 etc. are this machine too), for tests with several clients.
+   */
+  get(path: string, headers?: Record<string, string>, method?: string, from?: string): Promise<RawResponse>;
   /** Upstream calls seen by the fake so far. */
   readonly calls: number;
   /**
@@ -91,9 +94,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export function rawRequest(url: string, headers: Record<string, string> = {}, method = 'GET', signal?: AbortSignal): Promise<RawResponse> {
+export function rawRequest(url: string, headers: Record<string, string> = {}, method = 'GET', signal?: AbortSignal, localAddress?: string): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method, headers, agent: false, signal }, (res) => {
+    const req = httpRequest(url, { method, headers, agent: false, signal, localAddress }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
@@ -180,8 +183,8 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
     config,
     clock,
     logs,
-    async get(path, headers = {}, method = 'GET') {
-      const res = await rawRequest(base + path, headers, method);
+    async get(path, headers = {}, method = 'GET', from = undefined) {
+      const res = await rawRequest(base + path, headers, method, undefined, from);
       const encoding = res.headers['content-encoding'];
       if (encoding === 'gzip') decoded.push(gunzipSync(res.body).toString('utf8'));
       if (encoding === 'br') decoded.push(brotliDecompressSync(res.body).toString('utf8'));

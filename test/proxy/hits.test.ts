@@ -129,10 +129,10 @@ describe('createHits respond and answerHit', () => {
 
 describe('createHits staleIfError', () => {
   const codes = Object.keys(ERRORS) as ErrorCode[];
-  // In ERRORS order (the status order).
-  const allowed = ['upstream_invalid', 'upstream_unavailable', 'upstream_timeout'];
+  // In ERRORS order (the status order). rate_limited from a refresh is the client's share of the budget.
+  const allowed = ['rate_limited', 'upstream_invalid', 'upstream_unavailable', 'upstream_timeout'];
 
-  test('only failures that say Meta is unavailable, too slow or unusable serve the old entry, marked STALE', () => {
+  test('only failures that say Meta is unavailable, too slow or unusable, or the quota refused the call, serve the old entry, marked STALE', () => {
     const entry = positive();
     const { hits, advance } = setup({ [KEY]: entry });
     advance(60_000);

@@ -27,7 +27,7 @@ function routes(handedOn: (incoming: IncomingMessage) => Lookup | undefined) {
     exchange: createExchange({ log: createLogger({ secrets: [], write: () => {} }), metrics, origins }),
     fetchEntry: () => Promise.reject(new Error('no upstream in this test')),
     limiter: createMissLimiter({ perMinute: 10 }),
-    clientOf: () => 'client',
+    requesterOf: () => ({ key: 'client', exempt: false }),
     health: () => ({ status: 'ok' }),
     metricsToken: undefined,
     assets: undefined,

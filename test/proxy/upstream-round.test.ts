@@ -1,10 +1,12 @@
-// createUpstreamRound with a stub Graph client: the order budget → breaker → call, sanitising, and the entry or error each outcome yields.
+// createUpstreamRound with a stub Graph client: the order budget → post back-off → client share → breaker → call, sanitising, and the entry or error each outcome yields.
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { createBreaker } from '../../proxy/breaker.js';
+import { createClientShare } from '../../proxy/client-share.js';
 import { ProxyError } from '../../proxy/errors.js';
-import { createFakeGraph } from '../../proxy/fake-graph.js';
+import { createFixturesGraph } from '../../proxy/fake-graph.js';
 import type { GraphOutcome, OembedPayload, OembedRequest } from '../../proxy/graph-client.js';
+import { createKeyBackoff } from '../../proxy/key-backoff.js';
 import { createLogger } from '../../proxy/log.js';
 import { ProxyMetrics } from '../../proxy/metrics.js';
 import { canonicalisePostUrl } from '../../instagram/post-url.js';
@@ -14,25 +16,28 @@ import { createUpstreamRound } from '../../proxy/upstream-round.js';
 const POST = canonicalisePostUrl('https://www.instagram.com/p/fA9uwTtkSN/')!;
 const QUERY = { post: POST, hidecaption: false, omitscript: false };
 const T0 = 1_000_000;
+const CLIENT = { key: '192.0.2.1', exempt: false };
 
 /** Meta's 2026 answer for POST, as the fake Graph API records it. */
 async function recordedOembed(): Promise<OembedPayload> {
-  const res = await createFakeGraph().fetch(new Request(`https://graph.example/v25.0/instagram_oembed?url=${encodeURIComponent(POST.url)}&omitscript=true`));
+  const res = await createFixturesGraph().fetch(new Request(`https://graph.example/v25.0/instagram_oembed?url=${encodeURIComponent(POST.url)}&omitscript=true`));
   return (await res.json()) as OembedPayload;
 }
 
-function setup(outcome: GraphOutcome, options: { perHour?: number } = {}) {
+function setup(outcome: GraphOutcome, options: { perHour?: number; share?: number } = {}) {
   const requests: OembedRequest[] = [];
   const lines: string[] = [];
   const breaker = createBreaker({ now: () => T0 });
   const budget = createUpstreamBudget({ perHour: options.perHour ?? 10, now: () => T0 });
+  const share = createClientShare({ fraction: options.share ?? 1, budgetPerHour: () => budget.limit(), now: () => T0 });
+  const postBackoff = createKeyBackoff({ now: () => T0 });
   const metrics = new ProxyMetrics({ cacheEntries: () => 0, cacheBytes: () => 0, breakerState: () => breaker.state, budgetLeft: () => budget.remaining() });
   const round = createUpstreamRound({
     graph: { fetchOembed: async (req) => { requests.push(req); return outcome; } },
-    breaker, budget, metrics, log: createLogger({ secrets: [], write: (l) => lines.push(l) }), now: () => T0,
+    breaker, budget, share, postBackoff, sharePerClient: options.share ?? 1, metrics, log: createLogger({ secrets: [], write: (l) => lines.push(l) }), now: () => T0,
     freshMs: 1000, staleMs: 5000, negativeMs: 700,
   });
-  return { round, requests, lines, breaker, budget, metrics };
+  return { round, requests, lines, breaker, budget, postBackoff, metrics };
 }
 
 async function rejection(p: Promise<unknown>): Promise<ProxyError> {
@@ -49,7 +54,7 @@ describe('createUpstreamRound', () => {
   test('ok: one call with the canonical URL, a positive entry with fresh and stale windows, legacy fields kept', async () => {
     const oembed = { ...(await recordedOembed()), author_name: 'natgeo' };
     const s = setup({ kind: 'ok', oembed });
-    const entry = await s.round(QUERY);
+    const entry = await s.round(QUERY, CLIENT);
     assert.deepEqual(s.requests, [{ url: POST.url, hidecaption: false }]);
     assert.equal(entry.kind, 'ok');
     if (entry.kind !== 'ok') return;
@@ -61,31 +66,63 @@ describe('createUpstreamRound', () => {
 
   test('maxwidth is passed upstream only when the client sent it', async () => {
     const s = setup({ kind: 'not_embeddable' });
-    await s.round({ ...QUERY, maxwidth: 400, hidecaption: true });
+    await s.round({ ...QUERY, maxwidth: 400, hidecaption: true }, CLIENT);
     assert.deepEqual(s.requests, [{ url: POST.url, hidecaption: true, maxwidth: 400 }]);
   });
 
   test('not_embeddable: a negative entry for the negative window', async () => {
-    const entry = await setup({ kind: 'not_embeddable' }).round(QUERY);
+    const entry = await setup({ kind: 'not_embeddable' }).round(QUERY, CLIENT);
     assert.deepEqual(entry, { ...entry, kind: 'not_embeddable', post: POST.url, until: T0 + 700 });
   });
 
-  test('html the sanitiser rejects is upstream_invalid and a breaker failure, logged without the html', async () => {
+  test('html the sanitiser rejects is upstream_invalid, counts for the post\'s back-off but never the breaker, logged without the html', async () => {
     const s = setup({ kind: 'ok', oembed: { ...(await recordedOembed()), html: '<div>no blockquote</div>' } });
-    const err = await rejection(s.round(QUERY));
+    const err = await rejection(s.round(QUERY, CLIENT));
     assert.deepEqual([err.code, err.options], ['upstream_invalid', {}]);
     assert.equal(s.metrics.upstreamCalls.render().includes('outcome="invalid"} 1'), true);
     assert.equal(s.lines.length, 1);
     assert.equal(s.lines[0]!.includes('no blockquote'), false);
+    await rejection(s.round(QUERY, CLIENT));
+    for (let i = 0; i < 10; i++) await rejection(s.round(QUERY, CLIENT));
+    assert.deepEqual([s.requests.length, s.breaker.state, s.postBackoff.check(POST.url)], [2, 'closed', 30]);
+  });
+
+  test('a post in back-off answers 503 without a call, before the share or the breaker is asked', async () => {
+    const s = setup({ kind: 'transient' }, { share: 0.5 });
+    await rejection(s.round(QUERY, CLIENT));
+    await rejection(s.round(QUERY, CLIENT));
+    let acquired = 0;
+    const acquire = s.breaker.acquire.bind(s.breaker);
+    s.breaker.acquire = () => { acquired++; return acquire(); };
+    const err = await rejection(s.round(QUERY, CLIENT));
+    assert.deepEqual([err.code, err.options, acquired, s.requests.length], ['upstream_unavailable', { retryAfterSeconds: 30 }, 0, 2]);
+    assert.equal(s.metrics.rejected.render().includes('reason="key_backoff"} 1'), true);
+  });
+
+  test('a client over its share gets 429 with the seconds until its next call, and one hint in the log', async () => {
+    // Budget 10, share 0.2: two calls, then one every 18 minutes.
+    const s = setup({ kind: 'not_embeddable' }, { share: 0.2 });
+    const other = (code: string) => ({ ...QUERY, post: canonicalisePostUrl(`https://www.instagram.com/p/${code}/`)! });
+    await s.round(other('a1'), CLIENT);
+    await s.round(other('a2'), CLIENT);
+    const err = await rejection(s.round(other('a3'), CLIENT));
+    assert.deepEqual([err.code, err.options], ['rate_limited', { retryAfterSeconds: 1800 }]);
+    await rejection(s.round(other('a4'), CLIENT));
+    await s.round(other('b1'), { key: '192.0.2.2', exempt: false });
+    await s.round(other('c1'), { key: '192.0.2.1', exempt: true });
+    assert.deepEqual([s.requests.length, s.budget.remaining()], [4, 6]);
+    assert.equal(s.metrics.rejected.render().includes('reason="client_share"} 2'), true);
+    assert.deepEqual(s.lines.map((l) => JSON.parse(l).msg), ['a client used its whole share of the upstream budget']);
+    assert.equal(s.lines[0]!.includes('UPSTREAM_SHARE_EXEMPT'), true);
   });
 
   test('a spent budget answers 503 before the breaker is asked, so a half-open probe is never wasted', async () => {
     const s = setup({ kind: 'not_embeddable' }, { perHour: 1 });
-    await s.round(QUERY);
+    await s.round(QUERY, CLIENT);
     let acquired = 0;
     const acquire = s.breaker.acquire.bind(s.breaker);
     s.breaker.acquire = () => { acquired++; return acquire(); };
-    const err = await rejection(s.round(QUERY));
+    const err = await rejection(s.round(QUERY, CLIENT));
     assert.deepEqual([err.code, err.options.retryAfterSeconds, acquired, s.requests.length], ['upstream_unavailable', s.budget.check(), 0, 1]);
   });
 
@@ -101,7 +138,7 @@ describe('createUpstreamRound', () => {
   ];
   for (const [outcome, code] of errors) {
     test(`${outcome.kind} → ${code}`, async () => {
-      const err = await rejection(setup(outcome).round(QUERY));
+      const err = await rejection(setup(outcome).round(QUERY, CLIENT));
       assert.equal(err.code, code);
       if (outcome.kind === 'rate_limited') assert.equal(err.options.retryAfterSeconds, 42);
       if (outcome.kind === 'transient') assert.equal(err.options.retryAfterSeconds, 5);

@@ -1,7 +1,7 @@
 /** Serves the fake Graph API over real HTTP on 127.0.0.1 (ephemeral port) for integration tests. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createFakeGraph, type FakeGraph, type FakeGraphOptions } from '../../proxy/fake-graph.js';
+import { createFakeGraph, type FakeGraph, type FakeGraphOptions } from './fake-graph.js';
 
 export interface FakeGraphServer {
   /** Base URL to use as GRAPH_API_URL, e.g. http://127.0.0.1:41234/v25.0 */

@@ -1,7 +1,7 @@
 // Layout stability on a CMS-like page: markup and the host-page CSS line first, then the element, then a slow embed.js.
 // Chromium only (*.chromium.test.ts, left out of the Firefox run: Firefox reports no layout-shift entries).
 import type { IgEmbedElement } from '../../widget/element.js';
-import { equal, frames } from './support/helpers.js';
+import { equal, frames, SETTLED, untilState } from './support/helpers.js';
 
 interface LayoutShift extends PerformanceEntry {
   value: number;
@@ -10,10 +10,11 @@ interface LayoutShift extends PerformanceEntry {
 }
 
 const shifts: LayoutShift[] = [];
+const shiftObserver = new PerformanceObserver((list) => shifts.push(...(list.getEntries() as LayoutShift[])));
 const CODES = ['ShiftA', 'ShiftB', 'GoneShiftC', 'ShiftD', 'ShiftNeverE', 'ShiftF', 'ShiftG', 'ShiftH', 'ShiftI', 'ShiftJ'];
 
 before(async () => {
-  new PerformanceObserver((list) => shifts.push(...(list.getEntries() as LayoutShift[]))).observe({ type: 'layout-shift', buffered: true });
+  shiftObserver.observe({ type: 'layout-shift', buffered: true });
   const style = document.createElement('style');
   // The documented host-page line, exactly as the README gives it.
   style.textContent = 'ig-embed:not(:defined){display:block;max-width:540px;min-width:326px;min-height:640px}';
@@ -30,11 +31,11 @@ before(async () => {
   await import('../../widget/define.js');
 });
 
-const settledAll = (elements: IgEmbedElement[]) =>
-  Promise.all(elements.map((element) => new Promise<void>((resolve) => {
-    const check = () => (element.state === 'rendered' || element.state === 'fallback' ? resolve() : setTimeout(check, 20));
-    check();
-  })));
+const settledAll = (elements: IgEmbedElement[]) => Promise.all(elements.map((element) => untilState(element, SETTLED)));
+
+/** Resolves when every running animation in the elements' shadow roots (the box's 0.25 s height transition) has ended. */
+const transitionsEnded = (elements: IgEmbedElement[]) =>
+  Promise.all(elements.flatMap((element) => element.shadowRoot?.getAnimations().map((animation) => animation.finished) ?? []));
 
 describe('layout stability', () => {
   it('shifts less than 0.01 while 10 embeds of varied heights load, render and fall back', async () => {
@@ -52,7 +53,10 @@ describe('layout stability', () => {
       await settledAll(elements.filter((element) => element.state !== 'idle'));
     }
     await settledAll(elements);
-    await new Promise((resolve) => setTimeout(resolve, 400)); // let the 0.25 s height transitions finish
+    await transitionsEnded(elements);
+    // The frames that lay out the transitions' last step, then the entries not yet delivered to the callback.
+    await frames(2);
+    shifts.push(...(shiftObserver.takeRecords() as LayoutShift[]));
     const counted = shifts.filter((shift) => !shift.hadRecentInput);
     const total = counted.reduce((sum, shift) => sum + shift.value, 0);
     const rect = (r: DOMRectReadOnly) => `${Math.round(r.y)}/${Math.round(r.height)}`;

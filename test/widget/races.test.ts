@@ -1,8 +1,9 @@
 import '../../widget/index.js';
-import { cleanup, container, embed, equal, nextEvent, post, proxyCalls, settled, unique } from './support/helpers.js';
+import { cleanup, container, embed, equal, nextEvent, post, proxyCalls, settled, unique, untilState } from './support/helpers.js';
 
 afterEach(cleanup);
 
+/** Only to prove that something does NOT happen within `ms` (every use says what). */
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function record(element: HTMLElement): string[] {
@@ -18,13 +19,10 @@ describe('races', () => {
     const fresh = unique('Fresh');
     const element = embed({ url: post(slow), loading: 'eager' });
     const events = record(element);
-    await new Promise<void>((resolve) => {
-      const check = () => (element.state === 'loading' ? resolve() : requestAnimationFrame(check));
-      check();
-    });
+    await untilState(element, ['loading']);
     element.url = post(fresh);
     await nextEvent(element, 'ig-embed-load');
-    await delay(600); // the slow answer (400 ms) would have landed by now
+    await delay(600); // proves absence: the slow answer (400 ms) would have landed by now, and nothing follows
     equal(events.join(), 'load', 'events');
     equal(element.querySelectorAll('[data-ig-embed-content]').length, 1, 'one wrapper');
     equal(element.querySelector('iframe')?.src.includes(`/p/${fresh}/embed/`), true, 'iframe of the new post');
@@ -44,10 +42,10 @@ describe('races', () => {
   it('removal mid-flight aborts its work and fires nothing; re-adding renders', async () => {
     const element = embed({ url: post(unique('Slow')), loading: 'eager' });
     const events = record(element);
-    await delay(50);
+    await untilState(element, ['loading']);
     equal(element.state, 'loading', 'state before removal');
     element.remove();
-    await delay(600);
+    await delay(600); // proves absence: the slow answer (400 ms) would have landed by now, and no event fires
     equal(events.join(), '', 'events after removal');
     equal(element.querySelector('[data-ig-embed-content]'), null, 'no content inserted');
     container().append(element);
@@ -63,7 +61,7 @@ describe('races', () => {
       watcher.observe(element, { childList: true, subtree: true });
     });
     element.remove();
-    await delay(1200);
+    await delay(1200); // proves absence: the 1000 ms mount timeout would have fired by now
     equal(events.join(), '', 'events');
     equal(element.querySelector('iframe'), null, 'iframe removed');
   });
@@ -72,7 +70,8 @@ describe('races', () => {
     const code = unique('Slow');
     const leaving = embed({ url: post(code), loading: 'eager' });
     const staying = embed({ url: post(code), loading: 'eager' });
-    await delay(50);
+    // Loading means the element has asked for its data: both share the fetch before one leaves.
+    await Promise.all([untilState(leaving, ['loading']), untilState(staying, ['loading'])]);
     leaving.remove();
     const event = await settled(staying);
     equal(event.type, 'ig-embed-load', 'staying element rendered');

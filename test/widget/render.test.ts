@@ -15,6 +15,8 @@ describe('the rendered path', () => {
     element.addEventListener('ig-embed-load', (event) => events.push(`${event.type}:${element.state}`));
     element.addEventListener('ig-embed-fallback', (event) => events.push(event.type));
     await nextEvent(element, 'ig-embed-load');
+    // Proves absence: no state change and no second event follow ig-embed-load within 100 ms (embed.js's
+    // own MOUNTED handler, which removes the blockquote, has run by then too: it runs in the same task).
     await new Promise((resolve) => setTimeout(resolve, 100));
     seen.disconnect();
     equal(states.join(','), 'idle,loading,rendered', 'state sequence');

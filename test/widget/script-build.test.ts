@@ -1,6 +1,6 @@
 // The built classic script (npm run build:widget) on CMS-style pages: it configures itself from its own tag.
 import type { IgEmbedElement } from '../../widget/element.js';
-import { equal, nextEvent } from './support/helpers.js';
+import { equal, nextEvent, SETTLED, untilState } from './support/helpers.js';
 
 type PageWindow = Window & { IgEmbed?: { IgEmbedElement: typeof IgEmbedElement } };
 
@@ -14,10 +14,7 @@ async function open(path: string): Promise<{ view: PageWindow; element: IgEmbedE
   await nextEvent(frame, 'load');
   const view = frame.contentWindow as PageWindow;
   const element = view.document.querySelector('ig-embed') as IgEmbedElement;
-  await new Promise<void>((resolve) => {
-    const check = () => (element.state === 'rendered' || element.state === 'fallback' ? resolve() : setTimeout(check, 20));
-    check();
-  });
+  await untilState(element, SETTLED);
   return { view, element, frame };
 }
 

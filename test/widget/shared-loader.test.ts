@@ -78,6 +78,16 @@ describe('several copies of the widget on one page', () => {
     equal(fakeInstgrm()?.scriptLoads, 1, 'embed.js executions');
   });
 
+  it('IgEmbedElement.define registers a subclass under its own name and leaves a taken name to its first class', () => {
+    class Subclass extends IgEmbedElement {}
+    Subclass.define('ig-embed-subclass');
+    Subclass.define('ig-embed-subclass');
+    Subclass.define();
+    equal(customElements.get('ig-embed-subclass'), Subclass, 'registered under the new name, once');
+    equal(customElements.get('ig-embed'), IgEmbedElement, 'ig-embed keeps its first class');
+    equal(document.createElement('ig-embed-subclass') instanceof Subclass, true, 'upgrades to the subclass');
+  });
+
   it('importing the registering module again is harmless', async () => {
     // Another URL is another module instance: define.ts's registration runs a second time (with the
     // same class, since its own imports resolve to the modules already loaded).

@@ -1,6 +1,6 @@
 // A page that enforces Trusted Types (CSP header require-trusted-types-for 'script') still gets its embed.
 import type { IgEmbedElement } from '../../widget/element.js';
-import { equal, nextEvent } from './support/helpers.js';
+import { equal, nextEvent, SETTLED, untilState } from './support/helpers.js';
 
 type FrameWindow = Window & { violations: string[] };
 
@@ -13,10 +13,7 @@ describe('Trusted Types', () => {
     await nextEvent(frame, 'load');
     const view = frame.contentWindow as FrameWindow;
     const element = view.document.querySelector('ig-embed') as IgEmbedElement;
-    await new Promise<void>((resolve) => {
-      const check = () => (element.state === 'rendered' || element.state === 'fallback' ? resolve() : setTimeout(check, 20));
-      check();
-    });
+    await untilState(element, SETTLED);
     equal(element.state, 'rendered', 'state');
     equal(JSON.stringify(view.violations), '[]', 'violations');
     equal(view.document.querySelectorAll('script[src="https://www.instagram.com/embed.js"]').length, 1, 'embed.js tag');

@@ -1,5 +1,5 @@
 /** Small assertions and fixtures shared by the widget tests (no assertion library in this repository). */
-import type { IgEmbedElement } from '../../../widget/element.js';
+import type { IgEmbedElement, IgEmbedState } from '../../../widget/element.js';
 
 export function equal<T>(actual: T, expected: T, what = 'value'): void {
   if (!Object.is(actual, expected)) {
@@ -45,6 +45,29 @@ export function nextEvent<T extends Event = CustomEvent>(target: EventTarget, ty
 export function settled(element: IgEmbedElement): Promise<CustomEvent> {
   return Promise.race([nextEvent<CustomEvent>(element, 'ig-embed-load'), nextEvent<CustomEvent>(element, 'ig-embed-fallback')]);
 }
+
+/**
+ * Resolves with `element`'s state once it is one of `states`, at once if it already is: await the state
+ * instead of sleeping. Works for elements in same-origin iframes too. A state change is observed after
+ * the event it comes with (`ig-embed-load`, `ig-embed-fallback`) has been dispatched.
+ */
+export function untilState(element: IgEmbedElement, states: readonly IgEmbedState[]): Promise<IgEmbedState> {
+  return new Promise((resolve) => {
+    const Observer = element.ownerDocument.defaultView?.MutationObserver ?? MutationObserver;
+    const observer = new Observer(() => check());
+    const check = () => {
+      const state = element.getAttribute('state') as IgEmbedState;
+      if (!states.includes(state)) return false;
+      observer.disconnect();
+      resolve(state);
+      return true;
+    };
+    if (!check()) observer.observe(element, { attributeFilter: ['state'] });
+  });
+}
+
+/** `untilState` for the end of a run: rendered or fallback. */
+export const SETTLED: readonly IgEmbedState[] = ['rendered', 'fallback'];
 
 /** The shortcodes the fake proxy has been asked for so far. */
 export async function proxyCalls(): Promise<string[]> {

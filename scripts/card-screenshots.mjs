@@ -1,19 +1,20 @@
 // Screenshots of the fallback card in each situation, light and dark, and of posts rendered by the fake
-// Instagram (the test stand-in), for looking at (not an automated test).
-// Usage: npx vite build --mode script && node test/widget/card-screenshots.mjs [outDir]   (default test-output/cards)
+// Instagram (the test stand-in), for looking at (not an automated test). The proxy's answers are the
+// widget tests' fake proxy (test/widget/support/proxy-fake.mjs), keyed by shortcode prefix.
+// Usage: npx vite build --mode script && node scripts/card-screenshots.mjs [outDir]   (default test-output/cards)
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { chromium } from 'playwright';
-import { routeInstagram } from '../support/fake-instagram/index.mjs';
+import { chromiumLaunchOptions } from '../test/support/chromium.mjs';
+import { routeInstagram } from '../test/support/fake-instagram/index.mjs';
+import { oembedAnswer } from '../test/widget/support/proxy-fake.mjs';
 
-const root = new URL('../../', import.meta.url);
+const root = new URL('../', import.meta.url);
 const out = process.argv[2] ?? new URL('test-output/cards/', root).pathname;
 const script = readFileSync(new URL('dist/script/ig-embed.js', root));
 const thumbnail = readFileSync(new URL('demo/public/demo-thumbnail.svg', root));
-const eraA = JSON.parse(readFileSync(new URL('proxy/fixtures/graph/xperience-meta-embeds_2026-09_graph-v25_tokenless_p_fA9uwTtkSN.json', root), 'utf8'));
 const RENDERED = ['fA9uwTtkSN', 'B9bOM-6Ax_d', 'CARbvuYDm3Q'];
 
-// Shortcode prefix → the proxy's answer, as in test/widget/support/proxy-fake.mjs.
 const CASES = [
   ['unavailable', 'not_embeddable, nothing known', { url: 'https://www.instagram.com/p/GoneA1/' }],
   ['unavailable-author', 'not_embeddable, author attributes', { url: 'https://www.instagram.com/p/GoneB2/', author: 'Jane Doe', 'author-url': 'https://www.instagram.com/janedoe/' }],
@@ -49,24 +50,14 @@ const server = createServer((req, res) => {
     return res.writeHead(200, { 'content-type': 'text/html' }).end(page(url.pathname.slice(1)));
   }
   if (url.pathname === '/instagram_oembed') {
-    const post = url.searchParams.get('url') ?? '';
-    const rendered = RENDERED.find((code) => post.includes(`/p/${code}/`));
-    if (rendered) {
-      const html = eraA.html.replaceAll('p/fA9uwTtkSN', `p/${rendered}`);
-      return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...eraA, html }));
-    }
-    const gone = /\/p\/Gone/.test(post);
-    const [status, code] = gone ? [404, 'not_embeddable'] : [502, 'upstream_error'];
-    return res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code, message: code } }));
+    const { status, headers, body } = oembedAnswer(url.searchParams.get('url'));
+    return res.writeHead(status, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(body));
   }
   res.writeHead(404).end();
 });
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await chromium.launch(chromiumLaunchOptions());
 try {
   mkdirSync(out, { recursive: true });
   const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
@@ -74,9 +65,11 @@ try {
   const tab = await context.newPage();
   await tab.goto(`${base}/rendered`);
   await tab.waitForFunction(() => [...document.querySelectorAll('ig-embed')].every((el) => el.getAttribute('state') === 'rendered'));
-  await tab.waitForTimeout(400); // the box's height transition (0.25 s)
+  // The box's height transition (0.25 s) has to end before the shot.
+  await tab.evaluate(() => Promise.all([...document.querySelectorAll('ig-embed')].flatMap((el) => el.shadowRoot.getAnimations().map((a) => a.finished))));
   // Not fullPage: resizing the viewport for the shot leaves the cross-origin iframes painted at their old width.
   await tab.setViewportSize({ width: 1200, height: 1000 });
+  // The out-of-process iframes repaint at the new size on their own schedule: there is no event to await.
   await tab.waitForTimeout(300);
   await tab.screenshot({ path: `${out}/stand-in.png` });
   for (const scheme of ['light', 'dark']) {
