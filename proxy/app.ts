@@ -48,10 +48,12 @@ function upstreamFetch(config: ProxyConfig, deps: ProxyDeps): typeof fetch | und
   return (input, init) => fake.fetch(input, init);
 }
 
-/** The proxy for `config`; see README "Embedding". */
-export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp {
-  const now = deps.now ?? Date.now;
-  const log = deps.log ?? createLogger({ secrets: configSecrets(config) });
+/**
+ * The upstream side: the Graph client and the guards of the quota in front of it (budget, post
+ * back-off, client share, breaker), composed into the loader of a miss.
+ */
+function composeUpstream(config: ProxyConfig, deps: ProxyDeps, shared: { log: Logger; now: () => number; metrics: ProxyMetrics }) {
+  const { log, now, metrics } = shared;
   const graph = createGraphClient({
     graphApiUrl: config.graphApiUrl,
     accessToken: config.accessToken,
@@ -60,22 +62,48 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     log,
   });
   const breaker = createBreaker({ now });
-  const cache = createEmbedCache({ maxBytes: config.cacheMaxBytes, now });
   // Unless set explicitly, the budget follows the token: after a 190 the client runs tokenless, and
   // spending the with-token budget then would run into Meta's ~1,000 tokenless calls an hour.
   const budget = createUpstreamBudget({
     perHour: config.upstreamBudgetExplicit ? config.upstreamBudgetPerHour : () => defaultBudgetPerHour(graph.usingToken),
     now,
   });
-  const metrics = new ProxyMetrics({
-    cacheEntries: () => cache.entries,
-    cacheBytes: () => cache.bytes,
-    breakerState: () => breaker.state,
-    budgetLeft: () => budget.remaining(),
+  const fetchEntry = createUpstreamRound({
+    graph, breaker, budget, metrics, log, now,
+    share: createClientShare({ fraction: config.upstreamSharePerClient, budgetPerHour: () => budget.limit(), now }),
+    postBackoff: createKeyBackoff({ now }),
+    sharePerClient: config.upstreamSharePerClient,
+    freshMs: config.cacheTtlSeconds * 1000,
+    staleMs: config.cacheStaleSeconds * 1000,
+    negativeMs: config.cacheNegativeSeconds * 1000,
   });
+  return { graph, breaker, budget, fetchEntry };
+}
+
+/** Who a miss is for: the client's key (IPv6 by /64) and whether UPSTREAM_SHARE_EXEMPT lists it. */
+function requesterOf(config: ProxyConfig, deps: ProxyDeps, log: Logger): (c: Context<AppEnv>) => Requester {
   const clientOf = createClientAddress({
     trustProxyHops: config.trustProxyHops, fallback: deps.clientAddress, warn: (msg, fields) => log.warn(msg, fields),
   });
+  return (c) => {
+    const address = clientOf(c);
+    return { key: clientKey(address), exempt: inRanges(address, config.upstreamShareExempt) };
+  };
+}
+
+/** The proxy for `config`; see README "Embedding". */
+export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp {
+  const now = deps.now ?? Date.now;
+  const log = deps.log ?? createLogger({ secrets: configSecrets(config) });
+  const cache = createEmbedCache({ maxBytes: config.cacheMaxBytes, now });
+  // The sources are read at scrape time, by when `upstream` exists.
+  const metrics = new ProxyMetrics({
+    cacheEntries: () => cache.entries,
+    cacheBytes: () => cache.bytes,
+    breakerState: () => upstream.breaker.state,
+    budgetLeft: () => upstream.budget.remaining(),
+  });
+  const upstream = composeUpstream(config, deps, { log, now, metrics });
   const origins = createOriginPolicy(config.allowedOrigins);
   const hits = createHits({
     cache, origins, metrics, now, cacheTtlSeconds: config.cacheTtlSeconds, cacheStaleSeconds: config.cacheStaleSeconds,
@@ -85,21 +113,10 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
 
   const app = createRoutes({
     hits, exchange, origins, metrics, cache, now,
-    fetchEntry: createUpstreamRound({
-      graph, breaker, budget, metrics, log, now,
-      share: createClientShare({ fraction: config.upstreamSharePerClient, budgetPerHour: () => budget.limit(), now }),
-      postBackoff: createKeyBackoff({ now }),
-      sharePerClient: config.upstreamSharePerClient,
-      freshMs: config.cacheTtlSeconds * 1000,
-      staleMs: config.cacheStaleSeconds * 1000,
-      negativeMs: config.cacheNegativeSeconds * 1000,
-    }),
+    fetchEntry: upstream.fetchEntry,
     limiter: createMissLimiter({ perMinute: config.rateLimitMissesPerMin, now }),
-    requesterOf: (c): Requester => {
-      const address = clientOf(c);
-      return { key: clientKey(address), exempt: inRanges(address, config.upstreamShareExempt) };
-    },
-    health: () => ({ status: 'ok', breaker: breaker.state, upstream: config.upstream, token: graph.usingToken }),
+    requesterOf: requesterOf(config, deps, log),
+    health: () => ({ status: 'ok', breaker: upstream.breaker.state, upstream: config.upstream, token: upstream.graph.usingToken }),
     metricsToken: config.metricsToken,
     assets: deps.distDir === false ? undefined
       : loadStaticAssets({ distDir: deps.distDir ?? defaultDistDir(), demo: config.demo, warn: (msg) => log.warn(msg) }),

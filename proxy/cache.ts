@@ -95,6 +95,8 @@ export interface EmbedCache {
 
 interface FetchContext { loader: EntryLoader }
 
+// Long (about 75 lines) because most of it is the lru-cache options, each with the reason for its value;
+// the post index and the revocation around them share the one LRU instance.
 export function createEmbedCache(options: { maxBytes: number; now?: () => number }): EmbedCache {
   const now = options.now ?? Date.now;
   // post → keys of its positive entries, so not_embeddable can evict every maxwidth/hidecaption variant.

@@ -131,6 +131,8 @@ function classifyGraphError(code: number, subcode: number | undefined, isTransie
   return { kind: 'error' };
 }
 
+// Long (about 145 lines) because the token is state every step reads (it is switched off after a 190);
+// the steps are the inner functions readCapped → attempt → logged → fetchOembed, one job each.
 export function createGraphClient(options: GraphClientOptions): GraphClient {
   const endpoint = `${options.graphApiUrl.replace(/\/+$/, '')}/instagram_oembed`;
   const fetchImpl = options.fetch ?? globalThis.fetch;
@@ -169,6 +171,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     return body;
   }
 
+  // One HTTP exchange, whole (about 65 lines): one deadline covers headers and body, and every way out
+  // of it (timeout, redirect, oversize, bad JSON, Graph error, bad shape) is a return next to its check.
   async function attempt(req: OembedRequest, withToken: string | undefined): Promise<Attempt> {
     const query = new URLSearchParams({ url: req.url, omitscript: 'true' });
     if (req.maxwidth !== undefined) query.set('maxwidth', String(req.maxwidth));

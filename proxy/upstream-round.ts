@@ -42,6 +42,9 @@ export interface UpstreamRoundDeps {
  * store (positive, or negative for not_embeddable); rejects with the ProxyError to answer (whether an
  * old entry may answer instead is decided by its code, in hits.ts `staleIfError`).
  */
+// Long (about 85 lines) on purpose: the round reads top to bottom in the order it must run (the refusals
+// budget → post back-off → client share → breaker, then the one call, the sanitiser, the bookkeeping and
+// the entry or error); split into helpers, that order would be harder to see and to keep.
 export function createUpstreamRound(deps: UpstreamRoundDeps): (query: OembedQuery, requester: Requester) => Promise<CacheEntry> {
   const { graph, breaker, budget, share, postBackoff, metrics, log, now } = deps;
   // One hint per client an hour when it runs out of its share: a server-side renderer or an untrusted
