@@ -139,7 +139,13 @@ function currentState(families: Family[], pattern: RegExp): string | null {
 /** The headline figures; each is shown only if the proxy exports something it can be read from. */
 function renderSummary(families: Family[], health: Record<string, unknown> | null): HTMLElement[] {
   const items: HTMLElement[] = [];
-  if (health) items.push(summaryItem('Health', typeof health.status === 'string' ? health.status : 'ok', 'ok'));
+  if (health) {
+    const status = typeof health.status === 'string' ? health.status : 'ok';
+    // "degraded: breaker open, budget spent": the reasons misses are refused while hits are still served.
+    const reasons = Array.isArray(health.degraded) ? health.degraded.filter((r): r is string => typeof r === 'string') : [];
+    const text = reasons.length > 0 ? `${status}: ${reasons.map((r) => r.replaceAll('_', ' ')).join(', ')}` : status;
+    items.push(summaryItem('Health', text, status === 'ok' ? 'ok' : 'warn'));
+  }
   if (typeof health?.upstream === 'string') {
     const mode = health.upstream === 'live' ? `live, ${health.token === true ? 'with token' : 'tokenless'}` : health.upstream;
     items.push(summaryItem('Upstream', mode));

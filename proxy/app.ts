@@ -12,6 +12,7 @@ import { createExchange } from './exchange.js';
 import { createFixturesGraph } from './fake-graph.js';
 import { createFastLane, type FastLane } from './fast-lane.js';
 import { createGraphClient } from './graph-client.js';
+import { createHealth } from './health.js';
 import { createHits } from './hits.js';
 import { clientKey, inRanges } from './ip.js';
 import { createKeyBackoff } from './key-backoff.js';
@@ -19,6 +20,7 @@ import { createLogger, type Logger } from './log.js';
 import { ProxyMetrics } from './metrics.js';
 import { createOriginPolicy } from './origins.js';
 import { createMissLimiter, createUpstreamBudget } from './rate-limit.js';
+import { createRefusalLog } from './refusal-log.js';
 import type { AppEnv } from './request.js';
 import { createRoutes } from './routes.js';
 import { createUpstreamRound, type Requester } from './upstream-round.js';
@@ -116,7 +118,13 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     fetchEntry: upstream.fetchEntry,
     limiter: createMissLimiter({ perMinute: config.rateLimitMissesPerMin, now }),
     requesterOf: requesterOf(config, deps, log),
-    health: () => ({ status: 'ok', breaker: upstream.breaker.state, upstream: config.upstream, token: upstream.graph.usingToken }),
+    health: createHealth({
+      breakerState: () => upstream.breaker.state,
+      budgetLeft: () => upstream.budget.remaining(),
+      upstream: config.upstream,
+      usingToken: () => upstream.graph.usingToken,
+    }),
+    noteRefusal: createRefusalLog({ log, now }),
     metricsToken: config.metricsToken,
     assets: deps.distDir === false ? undefined
       : loadStaticAssets({ distDir: deps.distDir ?? defaultDistDir(), demo: config.demo, warn: (msg) => log.warn(msg) }),
@@ -133,15 +141,16 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
 }
 
 /**
- * A node:http request listener for the proxy: cache hits take the fast lane, everything else goes
- * through Hono via @hono/node-server. `node dist/proxy/server.js` serves with this, and also listens
+ * A node:http request listener for the proxy: a malformed Host or target gets our 400 and cache
+ * hits take the fast lane (fast-lane.ts), everything else goes through Hono via @hono/node-server. `node dist/proxy/server.js` serves with this, and also listens
  * for `clientError` with createClientErrorHandler (client-error.ts) so that requests node cannot
  * parse get the proxy's JSON errors too; do the same on your own server.
  */
 export function createNodeListener(proxy: ProxyApp): (req: IncomingMessage, res: ServerResponse) => void {
   const lane = fastLanes.get(proxy);
   if (!lane) throw new TypeError('createNodeListener: pass the app that createProxy returned');
-  const viaHono = getRequestListener(proxy.fetch);
+  // The host name stands in only for an HTTP/1.0 request without Host (the fast lane refuses it in HTTP/1.1).
+  const viaHono = getRequestListener(proxy.fetch, { hostname: 'localhost' });
   return (req, res) => {
     if (!lane.serve(req, res)) void viaHono(req, res);
   };

@@ -1,4 +1,4 @@
-// What every request shares whichever lane answers it (Node fast lane or Hono): its id, its one log line and count, and the answer to an unexpected throw.
+// What every request shares whichever lane answers it (Node fast lane or Hono): its id, its one log line and count, and the answers to an unexpected throw and a malformed request.
 import { randomBytes } from 'node:crypto';
 import type { Answer } from './answer.js';
 import { errorAnswer } from './errors.js';
@@ -28,6 +28,8 @@ export interface Exchange {
    * and the fast lane's catch): logged with its details, answered with a bare 500 internal_error.
    */
   internalError(error: unknown, id: string, origin: string | undefined): Answer;
+  /** The 400 bad_request for a Host or request target that parsers could read differently (request-target.ts). */
+  malformed(id: string, origin: string | undefined): Answer;
 }
 
 export function createExchange(deps: { log: Logger; metrics: Pick<ProxyMetrics, 'request'>; origins: OriginPolicy }): Exchange {
@@ -50,5 +52,7 @@ export function createExchange(deps: { log: Logger; metrics: Pick<ProxyMetrics, 
       log.error('unhandled error', { id, error });
       return errorAnswer('internal_error', { ...origins.corsOrNone(origin), 'x-request-id': id });
     },
+
+    malformed: (id, origin) => errorAnswer('bad_request', { ...origins.corsOrNone(origin), 'x-request-id': id }),
   };
 }

@@ -1,9 +1,10 @@
-// The Node fast lane: a fresh cache hit answered from memory by the route's own hit function, behind the same error boundary and log line; the rest goes to Hono with its lookup.
+// The Node fast lane: malformed requests refused first, then a fresh cache hit answered from memory by the route's own hit function, behind the same error boundary and log line; the rest goes to Hono with its lookup.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Answer } from './answer.js';
 import type { Exchange } from './exchange.js';
 import { OEMBED_PATH, type Hits, type Lookup } from './hits.js';
 import { rawQueryOf } from './request.js';
+import { wellFormedRequest } from './request-target.js';
 
 const QUESTION_MARK = 63;
 
@@ -11,7 +12,9 @@ export interface FastLane {
   /**
    * Answers a fresh hit of GET or HEAD /instagram_oembed and returns true; returns false, `res`
    * untouched, for anything else, which Hono then answers. Skipping Request, Response and the
-   * framework is what makes a hit cheap; what is answered is the same as the route's.
+   * framework is what makes a hit cheap; what is answered is the same as the route's. First of all,
+   * a malformed Host or target is answered 400 (true): Hono's Node adapter would give it an empty 400
+   * of its own, and a hit must not be served to it.
    */
   serve(req: IncomingMessage, res: ServerResponse): boolean;
   /** The lookup `serve` made for a request it passed on (the route uses it instead of looking up again). */
@@ -35,6 +38,14 @@ export function createFastLane(deps: { hits: Pick<Hits, 'lookup' | 'answerHit'>;
 
   return {
     serve(req, res) {
+      if (!wellFormedRequest(req)) {
+        const started = performance.now();
+        const id = exchange.nextId();
+        const answer = exchange.malformed(id, req.headers.origin);
+        send(res, answer, req.method === 'HEAD');
+        exchange.finish({ id, method: req.method ?? 'GET', route: 'other', status: answer.status, started, cache: undefined });
+        return true;
+      }
       const method = req.method;
       if (method !== 'GET' && method !== 'HEAD') return false;
       const target = req.url ?? '';

@@ -1,5 +1,6 @@
 /** The Graph API client: the only module that knows the Graph URL and the token. Never throws. */
 import { z } from 'zod';
+import { failureCause } from './failure-cause.js';
 import type { Logger } from './log.js';
 
 export interface OembedRequest { url: string /* canonical */; maxwidth?: number; hidecaption: boolean }
@@ -83,8 +84,8 @@ const oembedSchema = z.object({
 });
 
 type Attempt =
-  | { outcome: GraphOutcome; status: number | null; graphCode?: number; graphSubcode?: number; badToken?: false }
-  | { outcome: { kind: 'error' }; status: number; graphCode: 190; graphSubcode?: undefined; badToken: true };
+  | { outcome: GraphOutcome; status: number | null; graphCode?: number; graphSubcode?: number; badToken?: false; cause?: string | undefined }
+  | { outcome: { kind: 'error' }; status: number; graphCode: 190; graphSubcode?: undefined; badToken: true; cause?: undefined };
 
 const TIMED_OUT = Symbol('timed out');
 
@@ -197,8 +198,10 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       try {
         const request = new Request(`${endpoint}?${query.toString()}`, { headers, redirect: 'manual', signal: controller.signal });
         response = await race(fetchImpl(request));
-      } catch {
-        return { outcome: { kind: controller.signal.aborted ? 'timeout' : 'transient' }, status: null };
+      } catch (err) {
+        // Our own deadline aborted it: the outcome says so. Otherwise the log line says why (ECONNREFUSED, UND_ERR_SOCKET, …).
+        if (controller.signal.aborted) return { outcome: { kind: 'timeout' }, status: null };
+        return { outcome: { kind: 'transient' }, status: null, cause: failureCause(err) };
       }
       if (response === TIMED_OUT) return { outcome: { kind: 'timeout' }, status: null };
       const status = response.status;
@@ -210,8 +213,9 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       let bytes: Uint8Array | null | typeof TIMED_OUT;
       try {
         bytes = await readCapped(response, race);
-      } catch {
-        return { outcome: { kind: controller.signal.aborted ? 'timeout' : 'transient' }, status };
+      } catch (err) {
+        if (controller.signal.aborted) return { outcome: { kind: 'timeout' }, status };
+        return { outcome: { kind: 'transient' }, status, cause: failureCause(err) };
       }
       if (bytes === TIMED_OUT) return { outcome: { kind: 'timeout' }, status };
       if (bytes === null) return { outcome: { kind: 'invalid' }, status };
@@ -247,6 +251,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       status: result.status,
       token: withToken !== undefined,
     };
+    if (result.cause !== undefined) fields.cause = result.cause;
     if (result.graphCode !== undefined) fields.graphCode = result.graphCode;
     if (result.graphSubcode !== undefined) fields.graphSubcode = result.graphSubcode;
     if (result.outcome.kind === 'rate_limited') fields.retryAfterSeconds = result.outcome.retryAfterSeconds;
@@ -272,8 +277,9 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
           });
         }
         return (await logged(req, undefined)).outcome;
-      } catch {
-        // Unreachable by design; the contract says fetchOembed never throws.
+      } catch (err) {
+        // Unreachable by design (the contract says fetchOembed never throws), so say so if it happens.
+        log.error('graph client failed unexpectedly', { cause: failureCause(err) });
         return { kind: 'transient' };
       }
     },

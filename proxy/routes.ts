@@ -7,6 +7,7 @@ import { assetAnswer, type StaticAssets } from './assets.js';
 import type { CacheEntry, EmbedCache } from './cache.js';
 import { ERROR_HEADERS, errorResponse, ProxyError, type ErrorCode } from './errors.js';
 import type { Exchange } from './exchange.js';
+import type { Health } from './health.js';
 import { OEMBED_PATH, type Hits, type Lookup } from './hits.js';
 import type { ProxyMetrics } from './metrics.js';
 import { PREFLIGHT_HEADERS, type CorsHeaders, type OriginPolicy } from './origins.js';
@@ -27,8 +28,10 @@ export interface RouteParts {
   limiter: MissLimiter;
   /** Who a miss is for: the client's key (client-address.ts, ip.ts) and whether it is exempt from the share. */
   requesterOf: (c: Context<AppEnv>) => Requester;
-  /** The body of GET /healthz, read at each request. */
-  health: () => object;
+  /** The body of GET /healthz, read at each request (health.ts). */
+  health: () => Health;
+  /** Tells operators about a refused origin (refusal-log.ts). */
+  noteRefusal: (origin: string, id: string) => void;
   metricsToken: string | undefined;
   assets: StaticAssets | undefined;
   /** The lookup the Node fast lane already made for this request (fast-lane.ts), if any. */
@@ -96,6 +99,10 @@ function requestOf(c: Context<AppEnv>): AnswerRequest {
 /** GET /instagram_oembed and its preflight. */
 function oembedRoutes(app: Hono<AppEnv>, parts: RouteParts, fail: Fail): void {
   const { hits, metrics, origins, cache, limiter } = parts;
+  const refuse = (c: Context<AppEnv>, origin: string) => {
+    parts.noteRefusal(origin, c.get('rid'));
+    return errorResponse('origin_not_allowed', { ...origins.refused(origin), 'x-request-id': c.get('rid') });
+  };
 
   app.get(OEMBED_PATH, async (c) => {
     c.set('route', 'oembed');
@@ -103,7 +110,7 @@ function oembedRoutes(app: Hono<AppEnv>, parts: RouteParts, fail: Fail): void {
     const found = (incoming && parts.handedOn(incoming)) || hits.lookup(header(c, 'origin'), rawQuery(c));
     switch (found.kind) {
       case 'refused':
-        return errorResponse('origin_not_allowed', { ...origins.refused(found.origin), 'x-request-id': c.get('rid') });
+        return refuse(c, found.origin);
       case 'bad_query':
         return fail(c, found.error.code, found.cors, { message: found.error.message });
       case 'hit': {
@@ -145,7 +152,7 @@ function oembedRoutes(app: Hono<AppEnv>, parts: RouteParts, fail: Fail): void {
     c.set('route', 'oembed');
     const origin = header(c, 'origin');
     const cors = origins.corsFor(origin);
-    if (cors === null) return errorResponse('origin_not_allowed', { ...origins.refused(origin as string), 'x-request-id': c.get('rid') });
+    if (cors === null) return refuse(c, origin as string);
     return new Response(null, { status: 204, headers: { ...cors, ...PREFLIGHT_HEADERS, 'x-request-id': c.get('rid') } });
   });
 }
@@ -154,6 +161,7 @@ function oembedRoutes(app: Hono<AppEnv>, parts: RouteParts, fail: Fail): void {
 function operationRoutes(app: Hono<AppEnv>, parts: RouteParts): void {
   app.get('/healthz', (c) => {
     c.set('route', 'healthz');
+    // 200 even when degraded: hits and stale entries are still served, so the process is useful.
     return new Response(JSON.stringify(parts.health()), { status: 200, headers: { ...ERROR_HEADERS, 'x-request-id': c.get('rid') } });
   });
 

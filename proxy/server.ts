@@ -1,10 +1,9 @@
 // Node entry point (dist/proxy/server.js): config from the environment, serve the proxy, shut down gracefully.
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createNodeListener, createProxy } from './app.js';
-import { createClientErrorHandler } from './client-error.js';
+import { createProxy } from './app.js';
 import { ConfigError, configSecrets, parseConfig, type ProxyConfig } from './config.js';
 import { batchedStdout, createLogger } from './log.js';
+import { createNodeServer } from './node-server.js';
 
 /** In-flight requests get this long to finish after SIGTERM/SIGINT before their sockets are closed. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -30,13 +29,9 @@ if (config.allowedOrigins === null) {
   log.warn('ALLOWED_ORIGINS is not set: any web page may use this proxy and spend its upstream quota');
 }
 
-const server = createServer(createNodeListener(proxy));
-// Unparseable requests (head over 16 KiB, garbage, too slow) get our JSON error, not node's bodiless one.
-server.on('clientError', createClientErrorHandler(log));
-// The API is GET-only with small requests: a client gets 10 s to send its headers and 15 s for the
-// whole request, so slow-sending connections cannot pile up (Node's defaults are 60 s and 300 s).
-server.headersTimeout = 10_000;
-server.requestTimeout = 15_000;
+// Deadlines, JSON answers to unparseable requests and the drain: see node-server.ts.
+const node = createNodeServer(proxy, { log });
+const server = node.server;
 server.listen(config.port, config.host, () => {
   const info = server.address() as AddressInfo;
   const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
@@ -60,19 +55,13 @@ function shutdown(signal: string): void {
   if (stopping) return;
   stopping = true;
   log.info('shutting down', { signal, graceMs: SHUTDOWN_GRACE_MS });
-  // Stop accepting; keep-alive sockets that are idle now are closed, busy ones close after their response.
-  server.close(() => {
+  // Idle connections close now; requests in flight are answered with Connection: close.
+  void node.drain(SHUTDOWN_GRACE_MS).then((outcome) => {
+    if (outcome === 'forced') log.warn('in-flight requests did not finish in time; their connections were closed');
     proxy.close();
     log.info('stopped');
     process.exit(0);
   });
-  // A keep-alive socket turns idle when its last response ends; close those as they appear.
-  server.closeIdleConnections();
-  setInterval(() => server.closeIdleConnections(), 100).unref();
-  setTimeout(() => {
-    log.warn('in-flight requests did not finish in time; closing their connections');
-    server.closeAllConnections();
-  }, SHUTDOWN_GRACE_MS).unref();
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));

@@ -3,6 +3,12 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { errorOf, oembedPath, POST, startHarness, type Harness } from './harness.js';
 
+/** GET /healthz: its HTTP status and parsed body. */
+async function health(harness: Harness): Promise<[number, Record<string, unknown>]> {
+  const res = await harness.get('/healthz');
+  return [res.status, JSON.parse(res.text) as Record<string, unknown>];
+}
+
 const post = (code: string) => `https://www.instagram.com/p/${code}/`;
 let h: Harness | undefined;
 afterEach(async () => { await h?.close(); h = undefined; });
@@ -124,7 +130,8 @@ describe('circuit breaker through HTTP', () => {
     h.upstream.fake.script('*', 'transient');
     for (let i = 0; i < 3; i++) assert.equal((await h.get(oembedPath(post(`Fail${i}`)))).status, 503);
     assert.equal(h.calls, 4);
-    assert.equal(JSON.parse((await h.get('/healthz')).text).breaker, 'open');
+    // Still 200: hits are served. The body says why misses are not.
+    assert.deepEqual(await health(h), [200, { status: 'degraded', degraded: ['breaker_open'], breaker: 'open', upstream: 'live', token: true }]);
 
     const refused = await h.get(oembedPath(post('WhileOpen')));
     assert.equal(refused.status, 503);
@@ -135,11 +142,13 @@ describe('circuit breaker through HTTP', () => {
     assert.deepEqual([hit.status, hit.headers['x-cache']], [200, 'HIT']);
 
     h.clock.advance(13_000);
+    // Half-open: misses still wait on the one probe, so it is still degraded.
+    assert.deepEqual((await health(h))[1].degraded, ['breaker_open']);
     h.upstream.fake.script('*', 'ok');
     const probe = await h.get(oembedPath(post('Probe')));
     assert.equal(probe.status, 200);
     assert.equal(h.calls, 5);
-    assert.equal(JSON.parse((await h.get('/healthz')).text).breaker, 'closed');
+    assert.deepEqual(await health(h), [200, { status: 'ok', degraded: [], breaker: 'closed', upstream: 'live', token: true }]);
     assert.equal((await h.get(oembedPath(post('AfterProbe')))).status, 200);
   });
 
@@ -152,7 +161,14 @@ describe('circuit breaker through HTTP', () => {
     const next = await h.get(oembedPath(post('Another')));
     assert.equal(next.status, 503);
     assert.equal(h.calls, 1);
-    assert.equal(JSON.parse((await h.get('/healthz')).text).breaker, 'open');
+    assert.deepEqual(await health(h), [200, { status: 'degraded', degraded: ['breaker_open'], breaker: 'open', upstream: 'live', token: true }]);
+  });
+
+  test('an open breaker and a spent budget are both reported', async () => {
+    h = await startHarness({ UPSTREAM_BUDGET_PER_HOUR: '1' });
+    h.upstream.fake.script('Limited', 'rate_limit');
+    assert.equal((await h.get(oembedPath(post('Limited')))).status, 503);
+    assert.deepEqual(await health(h), [200, { status: 'degraded', degraded: ['breaker_open', 'budget_spent'], breaker: 'open', upstream: 'live', token: true }]);
   });
 });
 
@@ -203,7 +219,9 @@ describe('abuse limits and budget', () => {
     assert.equal(spent.headers['retry-after'], '3600');
     assert.equal(h.calls, 2);
     assert.equal((await h.get(oembedPath(post('B1')))).headers['x-cache'], 'HIT');
+    assert.deepEqual(await health(h), [200, { status: 'degraded', degraded: ['budget_spent'], breaker: 'closed', upstream: 'live', token: true }]);
     h.clock.advance(3_600_000);
+    assert.deepEqual((await health(h))[1].status, 'ok');
     assert.equal((await h.get(oembedPath(post('B3')))).status, 200);
   });
 });

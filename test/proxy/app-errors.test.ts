@@ -1,6 +1,8 @@
 /** Every error code over HTTP, hostile inputs that never reach upstream, and the token canary. */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { maxHeaderSize } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { createProxy } from '../../proxy/app.js';
 import { ERRORS } from '../../proxy/errors.js';
@@ -8,7 +10,9 @@ import { createLogger } from '../../proxy/log.js';
 import type { FakeBehaviour } from '../support/fake-graph.js';
 import { MAX_QUERY_LENGTH } from '../../proxy/query.js';
 import { URL_TABLE } from '../support/url-table.js';
-import { assertNoSecrets, CANARY_TOKEN, canaryConfig, errorOf, oembedPath, POST, startHarness, type Harness, type RawResponse } from './harness.js';
+import {
+  assertNoSecrets, CANARY_TOKEN, canaryConfig, errorOf, oembedPath, POST, rawExchange, startHarness, type Harness, type RawExchange, type RawResponse,
+} from './harness.js';
 
 const post = (code: string) => `https://www.instagram.com/p/${code}/`;
 
@@ -109,6 +113,26 @@ describe('errors that need their own setup', () => {
   });
 });
 
+describe('upstream failures in the log', () => {
+  test('with Meta unreachable the 503 is logged with the cause (ECONNREFUSED), never the token', async () => {
+    // A port that was just free: nothing listens there.
+    const probe = createNetServer().listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const h = await startHarness({ GRAPH_API_URL: `http://127.0.0.1:${port}/v25.0` });
+    try {
+      const res = await h.get(oembedPath(POST));
+      assert.deepEqual([res.status, errorOf(res).code], [503, 'upstream_unavailable']);
+      const calls = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'upstream call');
+      assert.deepEqual(calls.map(({ level, outcome, status, token, cause }) => ({ level, outcome, status, token, cause })),
+        [{ level: 'warn', outcome: 'transient', status: null, token: true, cause: 'ECONNREFUSED' }]);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('hostile inputs', () => {
   // A representative row per class of VALIDATION's table (test/proxy/canonical-url.test.ts), each
   // sent through the whole HTTP stack: the verdict must be 400 with no upstream call.
@@ -177,6 +201,78 @@ describe('hostile inputs', () => {
       assert.equal(res.status, 400, query);
     }
     assert.equal(h.calls, 0);
+  });
+});
+
+describe('a malformed Host or request target', () => {
+  // Issue 11: these got @hono/node-server's empty 400 (no JSON, CORS, no-store or log line), and a
+  // cached post requested with a bad Host still got 200 from the fast lane.
+  const ORIGIN = 'https://site.example';
+  let h: Harness;
+  before(async () => { h = await startHarness({ ALLOWED_ORIGINS: ORIGIN }); });
+  after(() => h.close());
+
+  const send = (target: string, hostLines: string[], method = 'GET', version = '1.1') =>
+    rawExchange(h.base, `${method} ${target} HTTP/${version}\r\n${hostLines.map((l) => `${l}\r\n`).join('')}Origin: ${ORIGIN}\r\nConnection: close\r\n\r\n`);
+
+  function assertBadRequest(res: RawExchange, what: string): void {
+    assert.equal(res.statusLine, 'HTTP/1.1 400 Bad Request', what);
+    assert.deepEqual(JSON.parse(res.body), { error: { code: 'bad_request', message: ERRORS.bad_request.message } }, what);
+    assert.deepEqual(
+      [res.headers['content-type'], res.headers['cache-control'], res.headers['access-control-allow-origin'], res.headers['x-content-type-options']],
+      ['application/json; charset=utf-8', 'no-store', ORIGIN, 'nosniff'], what,
+    );
+    // One request line, under the id the response carries.
+    const id = res.headers['x-request-id'];
+    const lines = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request' && l.id === id);
+    assert.deepEqual(lines.map((l) => [l.method, l.route, l.status]), [[what.startsWith('HEAD') ? 'HEAD' : 'GET', 'other', 400]], what);
+  }
+
+  const BAD_HOSTS: Array<[string, string[]]> = [
+    ['a space', ['Host: a b']],
+    ['an unclosed IPv6 bracket', ['Host: [']],
+    ['a port over 65535', ['Host: evil:99999']],
+    ['an empty value', ['Host: ']],
+    ['no Host at all (HTTP/1.1 requires one)', []],
+    ['two Host lines', ['Host: a.example', 'Host: b.example']],
+    ['a number the URL parser rewrites', ['Host: 127.1:80']],
+    ['a port without digits', ['Host: site.example:']],
+  ];
+  for (const [name, hostLines] of BAD_HOSTS) {
+    test(`a Host with ${name} gets 400 bad_request with our JSON, CORS, no-store and a log line`, async () => {
+      assertBadRequest(await send('/healthz', hostLines), name);
+    });
+  }
+
+  for (const [name, target] of [
+    ['a backslash in the path', '/instagram_oembed\\x?url=1'],
+    ['the asterisk form', '*'],
+    ['an absolute form with a backslash in its path', 'http://site.example/instagram_oembed\\x'],
+    ['an absolute form whose port is over 65535', 'http://site.example:99999/healthz'],
+  ] as const) {
+    test(`a request target with ${name} gets 400 bad_request`, async () => {
+      assertBadRequest(await send(target, ['Host: site.example']), name);
+    });
+  }
+
+  test('on the fast lane too: a cached post requested with a bad Host gets 400, not the cached 200', async () => {
+    const path = oembedPath(POST);
+    assert.equal((await send(path, ['Host: site.example'])).statusLine, 'HTTP/1.1 200 OK');
+    assert.equal((await send(path, ['Host: site.example'])).headers['x-cache'], 'HIT');
+    assertBadRequest(await send(path, ['Host: a b']), 'GET with a bad Host');
+    const head = await send(path, ['Host: evil:99999'], 'HEAD');
+    assert.equal(head.statusLine, 'HTTP/1.1 400 Bad Request');
+    assert.equal(head.body, '');
+    assert.equal(h.calls, 1);
+  });
+
+  test('ordinary Hosts and targets are still served: names, IPs, ports, case, IPv6, absolute form, HTTP/1.0 without Host', async () => {
+    for (const host of ['site.example', 'SITE.Example:8787', '127.0.0.1', '127.0.0.1:80', 'localhost:3000', '[::1]:8080', 'my_host.internal', 'site.example.']) {
+      assert.equal((await send('/healthz', [`Host: ${host}`])).statusLine, 'HTTP/1.1 200 OK', host);
+    }
+    assert.equal((await send('http://site.example/healthz', ['Host: site.example'])).statusLine, 'HTTP/1.1 200 OK');
+    assert.equal((await send('/healthz?a\\b', ['Host: site.example'])).statusLine, 'HTTP/1.1 200 OK', 'a backslash in the query');
+    assert.match((await send('/healthz', [], 'GET', '1.0')).statusLine, /^HTTP\/1\.1 200 OK$/);
   });
 });
 

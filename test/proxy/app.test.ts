@@ -249,6 +249,31 @@ describe('origins and CORS', () => {
     assert.equal(refused.status, 403);
   });
 
+  test('a refused origin is logged with the origin and the request id, once per origin per minute', async () => {
+    const refusals = () => h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'origin refused');
+    const before = refusals().length;
+    const first = await h.get(oembedPath(POST), { origin: 'https://typo.example' });
+    assert.equal(first.status, 403);
+    assert.deepEqual(refusals().slice(before).map(({ t: _t, ...rest }) => rest),
+      [{ level: 'warn', msg: 'origin refused', id: first.headers['x-request-id'], origin: 'https://typo.example' }]);
+    // The same origin again, by GET and by preflight, within the minute: no new line.
+    await h.get(oembedPath(POST), { origin: 'https://typo.example' });
+    await h.get('/instagram_oembed', { origin: 'https://typo.example', 'access-control-request-method': 'GET' }, 'OPTIONS');
+    assert.equal(refusals().length, before + 1);
+    // Another origin gets its own line at once; after a minute the first is logged again.
+    await h.get('/instagram_oembed', { origin: 'http://localhost:5174', 'access-control-request-method': 'GET' }, 'OPTIONS');
+    h.clock.advance(60_000);
+    await h.get(oembedPath(POST), { origin: 'https://typo.example' });
+    assert.deepEqual(refusals().slice(before).map((l) => l.origin), ['https://typo.example', 'http://localhost:5174', 'https://typo.example']);
+  });
+
+  test('a refused origin is logged at a bounded length', async () => {
+    const long = `https://${'a'.repeat(5000)}.example`;
+    assert.equal((await h.get(oembedPath(POST), { origin: long })).status, 403);
+    const line = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).findLast((l) => l.msg === 'origin refused');
+    assert.equal(line?.origin, `${long.slice(0, 200)}…`);
+  });
+
   test('with ALLOWED_ORIGINS unset any origin gets *', async () => {
     const open = await startHarness();
     try {
@@ -266,10 +291,11 @@ describe('routes', () => {
   before(async () => { h = await startHarness({ META_ACCESS_TOKEN: '', METRICS_TOKEN: 'scrape-me' }); });
   after(() => h.close());
 
-  test('/healthz reports the breaker, the upstream mode and the token', async () => {
+  test('/healthz reports ok with no degraded reasons, the breaker, the upstream mode and the token', async () => {
     const res = await h.get('/healthz');
     assert.equal(res.status, 200);
-    assert.deepEqual(JSON.parse(res.text), { status: 'ok', breaker: 'closed', upstream: 'live', token: false });
+    assert.deepEqual(JSON.parse(res.text), { status: 'ok', degraded: [], breaker: 'closed', upstream: 'live', token: false });
+    assert.equal(res.headers['cache-control'], 'no-store');
   });
 
   test('/metrics requires the bearer token when METRICS_TOKEN is set, and its counters move', async () => {

@@ -1,7 +1,9 @@
 // createGraphClient over real HTTP against the fake Graph API: request shape, every outcome, the
 // deadline, the body cap, and token handling with a canary token searched in every log line.
 import { strict as assert } from 'node:assert';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { createFakeGraph, type FakeBehaviour } from '../support/fake-graph.js';
 import {
@@ -29,6 +31,22 @@ function client(options: { accessToken?: string; timeoutMs?: number; graphApiUrl
 async function outcomeFor(behaviour: FakeBehaviour, options?: { accessToken?: string; timeoutMs?: number }): Promise<GraphOutcome> {
   server.fake.script('Scripted', behaviour);
   return client(options).fetchOembed(post('Scripted'));
+}
+
+/** outcome, status and cause of the one upstream log line written so far. */
+function upstreamLine(): Record<string, unknown> {
+  assert.equal(lines.length, 1, lines.join('\n'));
+  const { outcome, status, cause } = JSON.parse(lines[0]!) as Record<string, unknown>;
+  return { outcome, status, cause };
+}
+
+/** A 127.0.0.1 port nothing listens on (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const probe = createNetServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 before(async () => {
@@ -214,13 +232,32 @@ describe('transport failures', () => {
     assert.equal(outcome.kind, 'ok');
   });
 
-  test('a reset connection is transient', async () => {
+  test('a reset connection is transient, and the log line names undici\'s socket error', async () => {
     assert.deepEqual(await outcomeFor('reset'), { kind: 'transient' });
+    assert.deepEqual(upstreamLine(), { outcome: 'transient', status: null, cause: 'UND_ERR_SOCKET' });
   });
 
-  test('a refused connection is transient', async () => {
-    const c = client({ graphApiUrl: 'http://127.0.0.1:1/v25.0' });
+  test('a refused connection is transient, and the log line says ECONNREFUSED', async () => {
+    // A port that was just free: nothing listens there. (Port 1 would not do: fetch refuses it as a "bad port" before connecting.)
+    const c = client({ graphApiUrl: `http://127.0.0.1:${await closedPort()}/v25.0` });
     assert.deepEqual(await c.fetchOembed(post('fA9uwTtkSN')), { kind: 'transient' });
+    assert.deepEqual(upstreamLine(), { outcome: 'transient', status: null, cause: 'ECONNREFUSED' });
+  });
+
+  test('a TLS failure is transient, and the log line carries the TLS error code', async () => {
+    // https:// to the fake's plain-HTTP port: the handshake fails on the first bytes.
+    const c = client({ graphApiUrl: server.url.replace('http:', 'https:') });
+    assert.deepEqual(await c.fetchOembed(post('fA9uwTtkSN')), { kind: 'transient' });
+    const line = upstreamLine();
+    assert.deepEqual([line.outcome, line.status], ['transient', null]);
+    assert.match(String(line.cause), /^ERR_SSL_[A-Z_]+$/);
+  });
+
+  test('a deadline, an answer or a Graph error has no cause field', async () => {
+    await outcomeFor('hang', { timeoutMs: 150 });
+    await outcomeFor('transient');
+    await outcomeFor('ok');
+    assert.deepEqual(lines.map((l) => (JSON.parse(l) as Record<string, unknown>).cause), [undefined, undefined, undefined]);
   });
 
   test('a body over 256 KiB, streamed without Content-Length, is invalid', async () => {

@@ -1,15 +1,15 @@
 /** Test harness: the proxy served over real HTTP on 127.0.0.1, in front of the fake Graph API over real HTTP. */
-import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { createServer, get as httpGet, request as httpRequest, type Agent, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import { after } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { getRequestListener } from '@hono/node-server';
-import { createNodeListener, createProxy, type ProxyApp } from '../../proxy/app.js';
-import { createClientErrorHandler } from '../../proxy/client-error.js';
+import { createProxy, type ProxyApp } from '../../proxy/app.js';
 import { configSecrets, parseConfig, type ProxyConfig } from '../../proxy/config.js';
 import { createLogger, type Logger } from '../../proxy/log.js';
+import { createNodeServer, type NodeServer, type NodeServerOptions } from '../../proxy/node-server.js';
 import { startFakeGraphServer, type FakeGraphServer } from '../support/fake-graph-server.js';
 
 export const POST = 'https://www.instagram.com/p/fA9uwTtkSN/';
@@ -86,6 +86,8 @@ export interface Harness {
   get(path: string, headers?: Record<string, string>, method?: string, from?: string): Promise<RawResponse>;
   /** Upstream calls seen by the fake so far. */
   readonly calls: number;
+  /** The server's drain (node-server.ts), as SIGTERM runs it. */
+  drain: NodeServer['drain'];
   /**
    * Stops everything, then asserts the token (and METRICS_TOKEN) never appeared in any log line the
    * proxy tried to write (before redaction), in any byte the server sent, in any body h.get()
@@ -107,6 +109,20 @@ export function rawRequest(url: string, headers: Record<string, string> = {}, me
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+export interface KeepAliveAnswer { status: number; connection: string | undefined; socket: Socket }
+
+/** A GET through a keep-alive `agent`: status, the Connection header, and the socket it came on. */
+export function keepAliveGet(agent: Agent, url: string): Promise<KeepAliveAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(url, { agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, socket: req.socket as Socket }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
   });
 }
 
@@ -137,9 +153,12 @@ export async function rawExchange(base: string, bytes: string | Buffer): Promise
 /**
  * Starts the fake Graph API and the proxy with `env` (GRAPH_API_URL is filled in). `onRequest` sees
  * each request after the proxy has taken it (used to release held upstream answers once every
- * client has arrived).
+ * client has arrived); the timeouts shorten the server's deadlines (default 10 s and 15 s).
  */
-export async function startHarness(env: Record<string, string> = {}, options: { onRequest?: () => void; honoLane?: boolean } = {}): Promise<Harness> {
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: { onRequest?: () => void; honoLane?: boolean } & Pick<NodeServerOptions, 'headersTimeoutMs' | 'requestTimeoutMs'> = {},
+): Promise<Harness> {
   const upstream = await startFakeGraphServer();
   const config = canaryConfig({ GRAPH_API_URL: upstream.url, ...env });
   const logs: string[] = [];
@@ -152,13 +171,11 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
   );
   const clock = new Clock();
   const proxy = createProxy(config, { log, now: clock.now, distDir: false });
-  // The same composition as server.ts: the Node fast lane for hits, Hono for everything else.
-  const listener = createNodeListener(proxy);
-  const server = createServer((req, res) => {
-    listener(req, res);
-    options.onRequest?.();
-  });
-  server.on('clientError', createClientErrorHandler(log));
+  // The server server.ts runs: the Node fast lane for hits, Hono for everything else, its deadlines and drain.
+  const node = createNodeServer(proxy, { log, headersTimeoutMs: options.headersTimeoutMs, requestTimeoutMs: options.requestTimeoutMs });
+  const server = node.server;
+  const { onRequest } = options;
+  if (onRequest) server.on('request', () => onRequest());
   const sent: Array<Array<string>> = [];
   server.on('connection', (socket: Socket) => sent.push(tapWrites(socket)));
   const decoded: string[] = [];
@@ -166,7 +183,7 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
   await once(server, 'listening');
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   openHarnesses.add(base);
-  let honoServer: ReturnType<typeof createServer> | undefined;
+  let honoServer: Server | undefined;
   let honoBase: string | undefined;
   if (options.honoLane) {
     honoServer = createServer(getRequestListener(proxy.fetch));
@@ -191,6 +208,7 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
       return res;
     },
     get calls() { return upstream.fake.calls.length; },
+    drain: (graceMs) => node.drain(graceMs),
     async close() {
       for (const s of [server, honoServer]) {
         if (!s) continue;

@@ -28,7 +28,8 @@ function routes(handedOn: (incoming: IncomingMessage) => Lookup | undefined) {
     fetchEntry: () => Promise.reject(new Error('no upstream in this test')),
     limiter: createMissLimiter({ perMinute: 10 }),
     requesterOf: () => ({ key: 'client', exempt: false }),
-    health: () => ({ status: 'ok' }),
+    health: () => ({ status: 'ok', degraded: [], breaker: 'closed', upstream: 'fixtures', token: false }),
+    noteRefusal: () => {},
     metricsToken: undefined,
     assets: undefined,
   });

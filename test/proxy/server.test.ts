@@ -1,6 +1,7 @@
 /** The node entry as a real process: boot log, config errors, graceful shutdown on SIGTERM. */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { Agent } from 'node:http';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { oembedPath, rawExchange, rawRequest } from './harness.js';
+import { keepAliveGet, oembedPath, rawExchange, rawRequest } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -65,7 +66,7 @@ describe('server.ts', () => {
 
       const base = `http://127.0.0.1:${port}`;
       const health = await rawRequest(`${base}/healthz`);
-      assert.deepEqual(JSON.parse(health.text), { status: 'ok', breaker: 'closed', upstream: 'fixtures', token: false });
+      assert.deepEqual(JSON.parse(health.text), { status: 'ok', degraded: [], breaker: 'closed', upstream: 'fixtures', token: false });
       const tooLarge = await rawExchange(base, `GET /instagram_oembed?url=${'a'.repeat(20 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`);
       assert.deepEqual([tooLarge.statusLine, JSON.parse(tooLarge.body)], ['HTTP/1.1 431 Request Header Fields Too Large',
         { error: { code: 'request_too_large', message: 'The request line or headers are too large.' } }]);
@@ -79,6 +80,47 @@ describe('server.ts', () => {
       assert.equal(await server.exited, 0);
       assert.equal(server.stdout.some((l) => l.includes('"msg":"stopped"')), true);
       await assert.rejects(rawRequest(`${base}/healthz`));
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+  });
+
+  test('SIGTERM drain: every response says Connection: close, idle keep-alive sockets close at once, no request that reached the server is reset', async () => {
+    const port = await freePort();
+    const server = run({ PORT: String(port), HOST: '127.0.0.1', UPSTREAM: 'fixtures', RATE_LIMIT_MISSES_PER_MIN: '1000' });
+    try {
+      await until(() => server.stdout.some((l) => l.includes('"msg":"listening"')), 'the listening line');
+      const base = `http://127.0.0.1:${port}`;
+      // Idle keep-alive connections: each has been answered once and stays open.
+      const idle = await Promise.all(Array.from({ length: 5 }, async () => {
+        const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+        const res = await keepAliveGet(agent, `${base}/healthz`);
+        assert.equal(res.connection, 'keep-alive');
+        return { agent, closed: once(res.socket, 'close').then(() => Date.now()) };
+      }));
+      // 40 keep-alive requests in flight (SlowPost: the embedded fake answers after 2.5 s); each client
+      // sends a follow-up on its connection as soon as its answer ends, as keep-alive clients do.
+      const COUNT = 40;
+      const agents = Array.from({ length: COUNT }, () => new Agent({ keepAlive: true, maxSockets: 1 }));
+      const slow = base + oembedPath('https://www.instagram.com/p/SlowPost/');
+      const rounds = agents.map(async (agent) => {
+        const first = await keepAliveGet(agent, slow);
+        const answeredAt = Date.now();
+        const followUp = await keepAliveGet(agent, `${base}/healthz`).then(() => 'answered', (err: NodeJS.ErrnoException) => err.code ?? err.message);
+        return { status: first.status, connection: first.connection, answeredAt, followUp };
+      });
+      await until(async () => /^igembed_http_requests_in_flight 41$/m.test((await rawRequest(`${base}/metrics`)).text), 'all slow requests in flight');
+      server.child.kill('SIGTERM');
+      const results = await Promise.all(rounds);
+      assert.deepEqual(results.map((r) => [r.status, r.connection]), results.map(() => [200, 'close']));
+      // A follow-up may find the server gone (ECONNREFUSED: it never reached it), never reset.
+      assert.deepEqual(results.filter((r) => r.followUp !== 'ECONNREFUSED').map((r) => r.followUp), []);
+      // The idle connections were closed at the start of the drain, before any in-flight answer ended.
+      const firstAnswer = Math.min(...results.map((r) => r.answeredAt));
+      for (const { closed } of idle) assert.equal(await closed < firstAnswer, true);
+      assert.equal(await server.exited, 0);
+      for (const { agent } of idle) agent.destroy();
+      for (const agent of agents) agent.destroy();
     } finally {
       server.child.kill('SIGKILL');
     }

@@ -1,0 +1,35 @@
+// The body of GET /healthz: "ok", or "degraded" with the reasons misses cannot reach Meta right now.
+import type { BreakerState } from './breaker.js';
+
+/**
+ * Why the proxy is degraded. It still answers 200 and serves hits and stale entries; misses are
+ * refused with 503 for these reasons. (Fields and reasons are only ever added, never renamed.)
+ */
+export type DegradedReason = 'breaker_open' | 'budget_spent';
+
+export interface Health {
+  status: 'ok' | 'degraded';
+  degraded: DegradedReason[];
+  breaker: BreakerState;
+  upstream: 'live' | 'fixtures';
+  token: boolean;
+}
+
+/** What the health body is read from, at each request. */
+export interface HealthSources {
+  breakerState(): BreakerState;
+  budgetLeft(): number;
+  upstream: 'live' | 'fixtures';
+  usingToken(): boolean;
+}
+
+export function createHealth(sources: HealthSources): () => Health {
+  return () => {
+    const breaker = sources.breakerState();
+    const degraded: DegradedReason[] = [];
+    // Half-open counts too: until the one probe succeeds, every other miss is still refused.
+    if (breaker !== 'closed') degraded.push('breaker_open');
+    if (sources.budgetLeft() === 0) degraded.push('budget_spent');
+    return { status: degraded.length === 0 ? 'ok' : 'degraded', degraded, breaker, upstream: sources.upstream, token: sources.usingToken() };
+  };
+}
