@@ -132,7 +132,7 @@ function classifyGraphError(code: number, subcode: number | undefined, isTransie
   return { kind: 'error' };
 }
 
-// Long (about 145 lines) because the token is state every step reads (it is switched off after a 190);
+// Long (about 150 lines) because the token is state every step reads (it is switched off after a 190);
 // the steps are the inner functions readCapped → attempt → logged → fetchOembed, one job each.
 export function createGraphClient(options: GraphClientOptions): GraphClient {
   const endpoint = `${options.graphApiUrl.replace(/\/+$/, '')}/instagram_oembed`;
