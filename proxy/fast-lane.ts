@@ -38,22 +38,22 @@ export function createFastLane(deps: { hits: Pick<Hits, 'lookup' | 'answerHit'>;
 
   return {
     serve(req, res) {
-      if (!wellFormedRequest(req)) {
-        const started = performance.now();
-        const id = exchange.nextId();
-        const answer = exchange.malformed(id, req.headers.origin);
-        send(res, answer, req.method === 'HEAD');
-        exchange.finish({ id, method: req.method ?? 'GET', route: 'other', status: answer.status, started, cache: undefined });
-        return true;
-      }
-      const method = req.method;
-      if (method !== 'GET' && method !== 'HEAD') return false;
-      const target = req.url ?? '';
-      if (!isOembedTarget(target)) return false;
       const started = performance.now();
-      const headers = req.headers;
+      const { method = 'GET', headers } = req;
+      let route = 'oembed';
       let id: string | undefined;
       try {
+        if (!wellFormedRequest(req)) {
+          route = 'other';
+          id = exchange.nextId();
+          const answer = exchange.malformed(id, headers.origin);
+          send(res, answer, method === 'HEAD');
+          exchange.finish({ id, method, route, status: answer.status, started, cache: undefined });
+          return true;
+        }
+        if (method !== 'GET' && method !== 'HEAD') return false;
+        const target = req.url ?? '';
+        if (!isOembedTarget(target)) return false;
         const found = hits.lookup(headers.origin, rawQueryOf(target));
         if (found.kind !== 'hit') {
           lookups.set(req, found);
@@ -62,15 +62,15 @@ export function createFastLane(deps: { hits: Pick<Hits, 'lookup' | 'answerHit'>;
         id = exchange.nextId();
         const answer = hits.answerHit(found, { requestId: id, acceptEncoding: headers['accept-encoding'], ifNoneMatch: headers['if-none-match'] });
         send(res, answer, method === 'HEAD');
-        exchange.finish({ id, method, route: 'oembed', status: answer.status, started, cache: 'HIT' });
+        exchange.finish({ id, method, route, status: answer.status, started, cache: 'HIT' });
       } catch (error) {
-        // The same boundary as the Hono lane's onError: the same 500, log line and request line.
+        // The same boundary as the Hono lane's onError: the same 500, error line and request line.
         id ??= exchange.nextId();
         const answer = exchange.internalError(error, id, headers.origin);
         if (!res.headersSent) send(res, answer, method === 'HEAD');
         // Headers already out: the answer cannot be repaired, and a cut connection tells the client so.
         else if (!res.writableEnded) res.destroy();
-        exchange.finish({ id, method, route: 'oembed', status: answer.status, started, cache: undefined });
+        exchange.finish({ id, method, route, status: answer.status, started, cache: undefined });
       }
       return true;
     },

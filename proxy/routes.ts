@@ -13,8 +13,8 @@ import type { ProxyMetrics } from './metrics.js';
 import { PREFLIGHT_HEADERS, type CorsHeaders, type OriginPolicy } from './origins.js';
 import type { OembedQuery } from './query.js';
 import type { MissLimiter } from './rate-limit.js';
-import type { Requester } from './upstream-round.js';
 import { header, rawQuery, type AppEnv } from './request.js';
+import type { Requester } from './upstream-round.js';
 
 /** What the routes are built from; createProxy (app.ts) composes it. */
 export interface RouteParts {
