@@ -1,29 +1,31 @@
-// The proxy as one Hono app: composes origins, cache, limits, upstream and metrics, and declares the routes.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+// The proxy as one Hono app: composes origins, cache, limits, upstream and metrics into the routes (routes.ts) and the Node fast lane (fast-lane.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Hono, type Context } from 'hono';
+import type { Context, Hono } from 'hono';
 import { getRequestListener } from '@hono/node-server';
-import { assetResponse, defaultDistDir, loadStaticAssets, type StaticAssets } from './assets.js';
+import { defaultDistDir, loadStaticAssets } from './assets.js';
 import { createBreaker } from './breaker.js';
-import { createClientShare } from './client-share.js';
-import { clientKey, inRanges } from './ip.js';
-import { createKeyBackoff } from './key-backoff.js';
-import { createEmbedCache, type PositiveEntry } from './cache.js';
+import { cacheKey, createEmbedCache, type EmbedCache } from './cache.js';
 import { createClientAddress } from './client-address.js';
+import { createClientShare } from './client-share.js';
 import { configSecrets, defaultBudgetPerHour, type ProxyConfig } from './config.js';
-import { ERROR_HEADERS, errorParts, errorResponse, ProxyError, type ErrorCode } from './errors.js';
+import { createExchange } from './exchange.js';
 import { createFixturesGraph } from './fake-graph.js';
+import { createFastLane, type FastLane } from './fast-lane.js';
 import { createGraphClient } from './graph-client.js';
 import { createHealth } from './health.js';
-import { createHits, type XCache } from './hits.js';
-import { createLogger, REQUEST_LINE, type Logger, type RequestLine } from './log.js';
+import { createHits } from './hits.js';
+import { clientKey, inRanges } from './ip.js';
+import { createKeyBackoff } from './key-backoff.js';
+import { createLogger, type Logger } from './log.js';
 import { ProxyMetrics } from './metrics.js';
-import { createOriginPolicy, PREFLIGHT_HEADERS, type CorsHeaders } from './origins.js';
+import { createOriginPolicy } from './origins.js';
 import { createMissLimiter, createUpstreamBudget } from './rate-limit.js';
 import { createRefusalLog } from './refusal-log.js';
-import { header, rawQuery, rawQueryOf, type AppEnv } from './request.js';
-import { wellFormedRequest } from './request-target.js';
-import { createUpstreamRound } from './upstream-round.js';
+import type { AppEnv } from './request.js';
+import { createRoutes } from './routes.js';
+import { createL2Store, type L2Store } from './l2-store.js';
+import { createSharedRound } from './shared-round.js';
+import { createUpstreamRound, type Requester } from './upstream-round.js';
 
 export interface ProxyDeps {
   /** The Graph client's fetch (tests point it anywhere); default: global fetch, or the embedded fake in fixtures mode. */
@@ -38,277 +40,149 @@ export interface ProxyDeps {
 }
 
 /** The Hono app (mount it with `app.route('/', proxy)` or serve `proxy.fetch`), plus `close()` to release timers. */
-export type ProxyApp = Hono<AppEnv> & {
-  close(): void;
-  /** @internal The Node fast lane used by createNodeListener. */
-  [NODE_HIT]: (req: IncomingMessage, res: ServerResponse) => boolean;
-};
+export type ProxyApp = Hono<AppEnv> & { close(): void };
 
-const NODE_HIT = Symbol('ig-embed.nodeHit');
-const OEMBED_PATH = '/instagram_oembed';
+/** Each proxy's Node fast lane, for createNodeListener: found by the app, without a property on it. */
+const fastLanes = new WeakMap<ProxyApp, FastLane>();
 
-/** The proxy for `config`; see README "Embedding". */
-export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp {
-  const now = deps.now ?? Date.now;
-  const log = deps.log ?? createLogger({ secrets: configSecrets(config) });
-  const metrics = new ProxyMetrics({
-    cacheEntries: () => cache.entries,
-    cacheBytes: () => cache.bytes,
-    breakerState: () => breaker.state,
-    budgetLeft: () => budget.remaining(),
-  });
+/** The Graph client's fetch: the caller's, else the embedded fake in fixtures mode, else the global one. */
+function upstreamFetch(config: ProxyConfig, deps: ProxyDeps): typeof fetch | undefined {
+  if (deps.fetch || config.upstream !== 'fixtures') return deps.fetch;
+  const fake = createFixturesGraph();
+  return (input, init) => fake.fetch(input, init);
+}
 
-  let upstreamFetch = deps.fetch;
-  if (!upstreamFetch && config.upstream === 'fixtures') {
-    const fake = createFixturesGraph();
-    upstreamFetch = (input, init) => fake.fetch(input, init);
-  }
+/**
+ * The upstream side: the Graph client and the guards of the quota in front of it (budget, post
+ * back-off, client share, breaker), composed into the loader of a miss.
+ */
+function composeUpstream(config: ProxyConfig, deps: ProxyDeps, shared: { log: Logger; now: () => number; metrics: ProxyMetrics }) {
+  const { log, now, metrics } = shared;
   const graph = createGraphClient({
     graphApiUrl: config.graphApiUrl,
     accessToken: config.accessToken,
     timeoutMs: config.upstreamTimeoutMs,
-    fetch: upstreamFetch,
+    fetch: upstreamFetch(config, deps),
     log,
   });
   const breaker = createBreaker({ now });
-  const cache = createEmbedCache({ maxBytes: config.cacheMaxBytes, now });
-  const limiter = createMissLimiter({ perMinute: config.rateLimitMissesPerMin, now });
   // Unless set explicitly, the budget follows the token: after a 190 the client runs tokenless, and
   // spending the with-token budget then would run into Meta's ~1,000 tokenless calls an hour.
   const budget = createUpstreamBudget({
     perHour: config.upstreamBudgetExplicit ? config.upstreamBudgetPerHour : () => defaultBudgetPerHour(graph.usingToken),
     now,
   });
-  const share = createClientShare({ fraction: config.upstreamSharePerClient, budgetPerHour: () => budget.limit(), now });
-  const postBackoff = createKeyBackoff({ now });
-  const origins = createOriginPolicy(config.allowedOrigins);
-  const hits = createHits({ cache, origins, now, cacheTtlSeconds: config.cacheTtlSeconds, cacheStaleSeconds: config.cacheStaleSeconds });
-  const clientOf = createClientAddress({
-    trustProxyHops: config.trustProxyHops, fallback: deps.clientAddress, warn: (msg, fields) => log.warn(msg, fields),
-  });
   const fetchEntry = createUpstreamRound({
-    graph, breaker, budget, share, postBackoff, sharePerClient: config.upstreamSharePerClient, metrics, log, now,
+    graph, breaker, budget, metrics, log, now,
+    share: createClientShare({ fraction: config.upstreamSharePerClient, budgetPerHour: () => budget.limit(), now }),
+    postBackoff: createKeyBackoff({ now }),
+    sharePerClient: config.upstreamSharePerClient,
     freshMs: config.cacheTtlSeconds * 1000,
     staleMs: config.cacheStaleSeconds * 1000,
     negativeMs: config.cacheNegativeSeconds * 1000,
   });
-  const assets: StaticAssets | undefined = deps.distDir === false ? undefined
-    : loadStaticAssets({ distDir: deps.distDir ?? defaultDistDir(), demo: config.demo, warn: (msg) => log.warn(msg) });
-
-  const fail = (c: Context<AppEnv>, code: ErrorCode, cors: CorsHeaders, options: { message?: string; retryAfterSeconds?: number } = {}) =>
-    errorResponse(code, { ...cors, 'x-request-id': c.get('rid') }, options);
-  const noteRefusal = createRefusalLog({ log, now });
-  const refuse = (c: Context<AppEnv>, origin: string) => {
-    noteRefusal(origin, c.get('rid'));
-    return errorResponse('origin_not_allowed', { ...origins.refused(origin), 'x-request-id': c.get('rid') });
-  };
-
-  const serveEntry = (c: Context<AppEnv>, entry: PositiveEntry, omitscript: boolean, cors: CorsHeaders, xcache: XCache, t: number): Response => {
-    c.set('cache', xcache);
-    const r = hits.respond(entry, omitscript, cors, xcache, t, c.get('rid'), header(c, 'accept-encoding'), header(c, 'if-none-match'));
-    return new Response(r.body, { status: r.status, headers: r.headers });
-  };
-
-  const bootId = randomBytes(4).toString('hex');
-  let requestCounter = 0;
-  const nextRequestId = () => `${bootId}-${(++requestCounter).toString(36)}`;
-  // `cache` is left out of the line when undefined (no cache involved).
-  const requestLine: RequestLine = (log as Logger & { [REQUEST_LINE]?: RequestLine })[REQUEST_LINE]
-    ?? ((id, method, route, status, ms, cache) => log.info('request', { id, method, route, status, ms, cache }));
-  const logRequest = (id: string, method: string, route: string, status: number, started: number, cacheStatus: string | undefined) => {
-    metrics.request(route, status);
-    requestLine(id, method, route, status, Math.round((performance.now() - started) * 100) / 100, cacheStatus);
-  };
-
-  const app = new Hono<AppEnv>();
-
-  // One JSON line per request; the request id also goes out as X-Request-Id (set by each response builder).
-  app.use(async (c, next) => {
-    const started = performance.now();
-    c.set('rid', nextRequestId());
-    c.set('route', 'other');
-    metrics.inFlight++;
-    try {
-      await next();
-    } finally {
-      metrics.inFlight--;
-    }
-    logRequest(c.get('rid'), c.req.method, c.get('route'), c.res.status, started, c.get('cache'));
-  });
-
-  app.get(OEMBED_PATH, async (c) => {
-    c.set('route', 'oembed');
-    const found = hits.lookup(header(c, 'origin'), rawQuery(c));
-    switch (found.kind) {
-      case 'refused':
-        return refuse(c, found.origin);
-      case 'bad_query':
-        return fail(c, found.error.code, found.cors, { message: found.error.message });
-      case 'hit':
-        metrics.cacheEvent('hit');
-        return serveEntry(c, found.entry, found.omitscript, found.cors, 'HIT', found.t);
-      case 'negative_hit':
-        metrics.cacheEvent('negative_hit');
-        c.set('cache', 'HIT');
-        return fail(c, 'not_embeddable', found.cors);
-    }
-    // A miss: rate-limit the client, then one upstream round per key however many requests wait on it.
-    const { query, cors, previous } = found;
-    const address = clientOf(c);
-    const requester = { key: clientKey(address), exempt: inRanges(address, config.upstreamShareExempt) };
-    const wait = limiter.take(requester.key);
-    if (wait !== null) {
-      metrics.rejected.inc('rate_limited');
-      return fail(c, 'rate_limited', cors, { retryAfterSeconds: wait });
-    }
-    try {
-      // Only the request that starts the round is charged to its client's share: waiters cost nothing.
-      const { entry, coalesced } = await cache.load(found.key, () => fetchEntry(query, requester));
-      if (coalesced) metrics.coalesced.inc();
-      metrics.cacheEvent('miss');
-      if (entry.kind === 'not_embeddable') {
-        c.set('cache', 'MISS');
-        return fail(c, 'not_embeddable', cors);
-      }
-      return serveEntry(c, entry, query.omitscript, cors, 'MISS', now());
-    } catch (err) {
-      if (!(err instanceof ProxyError)) throw err;
-      const t = now();
-      if (err.options.staleOk && previous?.kind === 'ok' && !previous.revoked && t < previous.staleUntil) {
-        metrics.cacheEvent('stale');
-        return serveEntry(c, previous, query.omitscript, cors, 'STALE', t);
-      }
-      metrics.cacheEvent('miss');
-      c.set('cache', 'MISS');
-      return fail(c, err.code, cors, err.options.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.options.retryAfterSeconds } : {});
-    }
-  });
-
-  app.options(OEMBED_PATH, (c) => {
-    c.set('route', 'oembed');
-    const origin = header(c, 'origin');
-    const cors = origins.corsFor(origin);
-    if (cors === null) return refuse(c, origin as string);
-    return new Response(null, { status: 204, headers: { ...cors, ...PREFLIGHT_HEADERS, 'x-request-id': c.get('rid') } });
-  });
-
-  const health = createHealth({
-    breakerState: () => breaker.state,
-    budgetLeft: () => budget.remaining(),
-    upstream: config.upstream,
-    usingToken: () => graph.usingToken,
-  });
-  app.get('/healthz', (c) => {
-    c.set('route', 'healthz');
-    // 200 even when degraded: hits and stale entries are still served, so the process is useful.
-    const body = JSON.stringify(health());
-    return new Response(body, { status: 200, headers: { ...ERROR_HEADERS, 'x-request-id': c.get('rid') } });
-  });
-
-  const metricsTokenDigest = config.metricsToken ? createHash('sha256').update(`Bearer ${config.metricsToken}`).digest() : undefined;
-  app.get('/metrics', (c) => {
-    c.set('route', 'metrics');
-    if (metricsTokenDigest) {
-      // Compare digests so the comparison is constant-time whatever the length of what was sent.
-      const sent = createHash('sha256').update(header(c, 'authorization') ?? '').digest();
-      if (!timingSafeEqual(sent, metricsTokenDigest)) {
-        return errorResponse('unauthorized', { 'www-authenticate': 'Bearer', 'x-request-id': c.get('rid') });
-      }
-    }
-    return new Response(metrics.render(), {
-      status: 200,
-      headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store', 'x-request-id': c.get('rid') },
-    });
-  });
-
-  const methodNotAllowed = (route: string, allow: string) => (c: Context<AppEnv>) => {
-    c.set('route', route);
-    return errorResponse('method_not_allowed', { ...origins.corsOrNone(header(c, 'origin')), allow, 'x-request-id': c.get('rid') });
-  };
-  app.all(OEMBED_PATH, methodNotAllowed('oembed', 'GET, HEAD, OPTIONS'));
-  app.all('/healthz', methodNotAllowed('healthz', 'GET, HEAD'));
-  app.all('/metrics', methodNotAllowed('metrics', 'GET, HEAD'));
-
-  if (assets) {
-    app.get('*', (c, next) => {
-      const asset = assets.get(c.req.path);
-      if (!asset) return next();
-      c.set('route', 'static');
-      return assetResponse(asset, header(c, 'accept-encoding'), header(c, 'if-none-match'), c.get('rid'));
-    });
-  }
-
-  app.notFound((c) => {
-    c.set('route', 'not_found');
-    return errorResponse('not_found', { ...origins.corsOrNone(header(c, 'origin')), 'x-request-id': c.get('rid') });
-  });
-
-  app.onError((err, c) => {
-    // Never expected: bad input and upstream failures are answered above. Details stay in the log.
-    log.error('unhandled error', { id: c.get('rid'), error: err });
-    return errorResponse('internal_error', { ...origins.corsOrNone(header(c, 'origin')), 'x-request-id': c.get('rid') });
-  });
-
-  /**
-   * A malformed Host or request target (request-target.ts), answered before either lane: Hono's Node
-   * adapter would answer it with an empty 400 of its own, and the fast lane would serve a hit to it.
-   */
-  const answerMalformed = (req: IncomingMessage, res: ServerResponse): void => {
-    const started = performance.now();
-    const rid = nextRequestId();
-    const { status, headers, body } = errorParts('bad_request', { ...origins.corsOrNone(req.headers.origin), 'x-request-id': rid });
-    res.writeHead(status, { ...headers, 'content-length': String(body.byteLength) });
-    res.end(req.method === 'HEAD' ? undefined : body);
-    logRequest(rid, req.method ?? 'GET', 'other', status, started, undefined);
-  };
-
-  /**
-   * The Node fast lane: a fresh cache hit answered straight from memory through the same lookup and
-   * response builder as the route above, skipping the Request/Response objects and the framework.
-   * A malformed request is answered here too (answerMalformed). Anything else (misses, errors, other
-   * routes, refused origins) returns false and goes through Hono.
-   */
-  const serveNodeHit = (req: IncomingMessage, res: ServerResponse): boolean => {
-    if (!wellFormedRequest(req)) {
-      answerMalformed(req, res);
-      return true;
-    }
-    const method = req.method;
-    if (method !== 'GET' && method !== 'HEAD') return false;
-    const target = req.url ?? '';
-    if (!target.startsWith(OEMBED_PATH) || (target.length > OEMBED_PATH.length && target.charCodeAt(OEMBED_PATH.length) !== 63 /* ? */)) return false;
-    const started = performance.now();
-    const found = hits.lookup(req.headers.origin, rawQueryOf(target));
-    if (found.kind !== 'hit') return false;
-    const rid = nextRequestId();
-    metrics.cacheEvent('hit');
-    const headers = req.headers;
-    const r = hits.respondFlat(found.entry, found.omitscript, found.cors, 'HIT', found.t, rid, headers['accept-encoding'], headers['if-none-match']);
-    res.writeHead(r.status, r.headers);
-    res.end(method === 'HEAD' ? undefined : r.body ?? undefined);
-    logRequest(rid, method, 'oembed', r.status, started, 'HIT');
-    return true;
-  };
-
-  return Object.assign(app, {
-    [NODE_HIT]: serveNodeHit,
-    close() {
-      cache.clear();
-    },
-  });
+  return { graph, breaker, budget, fetchEntry };
 }
 
 /**
- * A node:http request listener for the proxy: cache hits take the fast lane, everything else goes
- * through Hono via @hono/node-server. `node dist/proxy/server.js` serves with this, and also listens
+ * The shared level on Redis when REDIS_URL is set: memory stays in front (a hit never touches the
+ * network), a memory miss looks in Redis before upstream, and replicas make one upstream call per key.
+ */
+function composeL2(config: ProxyConfig, shared: { log: Logger; now: () => number; metrics: ProxyMetrics; cache: EmbedCache }) {
+  if (config.redisUrl === undefined) return undefined;
+  const { log, now, metrics, cache } = shared;
+  // Longer than the longest round: the Graph client may retry once tokenless after a rejected token.
+  const lockMs = 2 * config.upstreamTimeoutMs + 1000;
+  const store: L2Store = createL2Store({
+    url: config.redisUrl,
+    timeoutMs: config.redisTimeoutMs,
+    keyPrefix: config.redisKeyPrefix,
+    lockMs,
+    log,
+    now,
+    onRevoke: (post) => cache.revoke(post),
+    // Revocations sent while this replica could not hear them may have been missed.
+    onRecover: () => cache.clear(),
+    onError: (op) => metrics.l2Errors.inc(op),
+  });
+  return { store, sharedLoad: createSharedRound({ l2: store, lockMs, now }) };
+}
+
+/** Who a miss is for: the client's key (IPv6 by /64) and whether UPSTREAM_SHARE_EXEMPT lists it. */
+function requesterOf(config: ProxyConfig, deps: ProxyDeps, log: Logger): (c: Context<AppEnv>) => Requester {
+  const clientOf = createClientAddress({
+    trustProxyHops: config.trustProxyHops, fallback: deps.clientAddress, warn: (msg, fields) => log.warn(msg, fields),
+  });
+  return (c) => {
+    const address = clientOf(c);
+    return { key: clientKey(address), exempt: inRanges(address, config.upstreamShareExempt) };
+  };
+}
+
+/** The proxy for `config`; see README "Embedding". */
+export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp {
+  const now = deps.now ?? Date.now;
+  const log = deps.log ?? createLogger({ secrets: configSecrets(config) });
+  const cache = createEmbedCache({ maxBytes: config.cacheMaxBytes, now });
+  // The sources are read at scrape time, by when `upstream` exists.
+  const metrics = new ProxyMetrics({
+    cacheEntries: () => cache.entries,
+    cacheBytes: () => cache.bytes,
+    breakerState: () => upstream.breaker.state,
+    budgetLeft: () => upstream.budget.remaining(),
+    l2State: () => l2?.store.state ?? 'off',
+  });
+  const upstream = composeUpstream(config, deps, { log, now, metrics });
+  const l2 = composeL2(config, { log, now, metrics, cache });
+  const origins = createOriginPolicy(config.allowedOrigins);
+  const hits = createHits({
+    cache, origins, metrics, now, cacheTtlSeconds: config.cacheTtlSeconds, cacheStaleSeconds: config.cacheStaleSeconds,
+  });
+  const exchange = createExchange({ log, metrics, origins });
+  const lane = createFastLane({ hits, exchange });
+
+  const app = createRoutes({
+    hits, exchange, origins, metrics, cache, now,
+    fetchEntry: l2 === undefined ? upstream.fetchEntry
+      : (query, requester) => l2.sharedLoad(cacheKey(query), () => upstream.fetchEntry(query, requester)),
+    limiter: createMissLimiter({ perMinute: config.rateLimitMissesPerMin, now }),
+    requesterOf: requesterOf(config, deps, log),
+    health: createHealth({
+      breakerState: () => upstream.breaker.state,
+      budgetLeft: () => upstream.budget.remaining(),
+      upstream: config.upstream,
+      usingToken: () => upstream.graph.usingToken,
+      l2State: () => l2?.store.state ?? 'off',
+    }),
+    noteRefusal: createRefusalLog({ log, now }),
+    metricsToken: config.metricsToken,
+    assets: deps.distDir === false ? undefined
+      : loadStaticAssets({ distDir: deps.distDir ?? defaultDistDir(), demo: config.demo, warn: (msg) => log.warn(msg) }),
+    handedOn: lane.handedOn,
+  });
+
+  const proxy: ProxyApp = Object.assign(app, {
+    close() {
+      cache.clear();
+      void l2?.store.close();
+    },
+  });
+  fastLanes.set(proxy, lane);
+  return proxy;
+}
+
+/**
+ * A node:http request listener for the proxy: a malformed Host or target gets our 400 and cache
+ * hits take the fast lane (fast-lane.ts), everything else goes through Hono via @hono/node-server. `node dist/proxy/server.js` serves with this, and also listens
  * for `clientError` with createClientErrorHandler (client-error.ts) so that requests node cannot
  * parse get the proxy's JSON errors too; do the same on your own server.
  */
 export function createNodeListener(proxy: ProxyApp): (req: IncomingMessage, res: ServerResponse) => void {
+  const lane = fastLanes.get(proxy);
+  if (!lane) throw new TypeError('createNodeListener: pass the app that createProxy returned');
   // The host name stands in only for an HTTP/1.0 request without Host (the fast lane refuses it in HTTP/1.1).
   const viaHono = getRequestListener(proxy.fetch, { hostname: 'localhost' });
-  const fast = proxy[NODE_HIT];
   return (req, res) => {
-    if (!fast(req, res)) void viaHono(req, res);
+    if (!lane.serve(req, res)) void viaHono(req, res);
   };
 }

@@ -2,7 +2,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { acceptedEncodings, buildVariant, ifNoneMatchHits, pickRepresentation, toNotModified, type Variant } from './cache.js';
+import type { Answer, AnswerRequest } from './answer.js';
+import { buildVariant, negotiate, type Variant } from './representation.js';
 
 export interface StaticAsset {
   readonly contentType: string;
@@ -135,22 +136,15 @@ export function loadStaticAssets(options: { distDir: URL; demo: boolean; warn?: 
 }
 
 /** The answer to GET for `asset`: the representation Accept-Encoding allows, or 304 when If-None-Match holds its ETag. */
-export function assetResponse(
-  asset: StaticAsset, acceptEncoding: string | undefined, ifNoneMatch: string | undefined, rid: string,
-): Response {
-  const rep = pickRepresentation(asset.variant, acceptedEncodings(acceptEncoding));
-  const headers: Record<string, string> = {
-    'content-type': asset.contentType,
-    'content-length': rep.length,
-    'cache-control': asset.cacheControl,
-    etag: rep.etag,
-    vary: 'Accept-Encoding',
-    'x-content-type-options': 'nosniff',
+export function assetAnswer(asset: StaticAsset, request: AnswerRequest): Answer {
+  const answer = negotiate(asset.variant, asset.contentType, request);
+  answer.headers.push(
+    'cache-control', asset.cacheControl,
+    'vary', 'Accept-Encoding',
+    'x-content-type-options', 'nosniff',
     // Public files: readable cross-origin, so `<script crossorigin integrity=…>` works anywhere.
-    'access-control-allow-origin': '*',
-    'x-request-id': rid,
-  };
-  if (rep.encoding !== 'identity') headers['content-encoding'] = rep.encoding;
-  if (ifNoneMatchHits(ifNoneMatch, rep.etag)) return new Response(null, { status: 304, headers: toNotModified(headers) });
-  return new Response(rep.body, { status: 200, headers });
+    'access-control-allow-origin', '*',
+    'x-request-id', request.requestId,
+  );
+  return answer;
 }

@@ -41,6 +41,8 @@ const FAILURES: ReadonlySet<GraphOutcome['kind']> = new Set(['transient', 'timeo
 /** What callers are told while the single half-open probe is in flight. */
 const PROBE_WAIT_SECONDS = 1;
 
+// Long (about 100 lines) on purpose: one state machine whose transitions share the same few variables
+// (state, open period, probe slot, failing keys); split into functions they would have to be passed around.
 export function createBreaker(options: BreakerOptions = {}): Breaker {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;

@@ -1,5 +1,6 @@
 // The proxy's stable error codes: HTTP status, one-sentence message and the pre-serialised JSON body.
 import type { PositiveEntry } from './cache.js';
+import { toResponse, type Answer } from './answer.js';
 
 /** Every error code the proxy can answer with; a public contract (README "Errors"). */
 export type ErrorCode =
@@ -67,43 +68,41 @@ export const ERROR_HEADERS: Readonly<Record<string, string>> = {
   vary: 'Origin, Accept-Encoding',
 };
 
-export interface ErrorParts { status: number; headers: Record<string, string>; body: Uint8Array<ArrayBuffer> }
-
 /**
- * Status, headers and body of an error answer: errorResponse wraps them in a Response, and the Node
- * lane writes them itself. `message` may only be our own text (for example the query parser's
- * explanation); never pass anything that came from upstream.
+ * A complete error answer. `message` may only be our own text (for example the query parser's
+ * explanation); never pass anything that came from upstream. `headers` are merged over ERROR_HEADERS.
  */
-export function errorParts(
+export function errorAnswer(
   code: ErrorCode,
-  headers: Record<string, string>,
+  headers: Readonly<Record<string, string>>,
   options: { message?: string; retryAfterSeconds?: number } = {},
-): ErrorParts {
-  const all: Record<string, string> = { ...ERROR_HEADERS, ...headers };
+): Answer {
+  const body = errorBody(code, options.message);
+  // Content-Length is ours, not left to the server: then both lanes frame the body the same way.
+  const all: Record<string, string> = { ...ERROR_HEADERS, ...headers, 'content-length': String(body.byteLength) };
   if (options.retryAfterSeconds !== undefined) all['retry-after'] = String(Math.max(1, Math.ceil(options.retryAfterSeconds)));
-  return { status: ERRORS[code].status, headers: all, body: errorBody(code, options.message) };
+  const list: string[] = [];
+  for (const name in all) list.push(name, all[name] as string);
+  return { status: ERRORS[code].status, headers: list, body };
 }
 
-/** A complete error response (see errorParts). */
+/** errorAnswer as a Response, for Hono. */
 export function errorResponse(
   code: ErrorCode,
-  headers: Record<string, string>,
+  headers: Readonly<Record<string, string>>,
   options: { message?: string; retryAfterSeconds?: number } = {},
 ): Response {
-  const { status, headers: all, body } = errorParts(code, headers, options);
-  return new Response(body, { status, headers: all });
+  return toResponse(errorAnswer(code, headers, options));
 }
 
-/** A request that must end in one of our error responses; thrown by the upstream path, caught by the route. */
+/** A request that must end in one of our error responses; thrown by the upstream round, caught by the route. */
 export class ProxyError extends Error {
   override readonly name = 'ProxyError';
   constructor(
     readonly code: ErrorCode,
     readonly options: {
       retryAfterSeconds?: number;
-      /** Whether a cached entry within its stale window may be served instead (stale-if-error). */
-      staleOk?: boolean;
-      /** A shared (Redis) entry within its stale window that may be served, when memory holds none. */
+      /** A shared (Redis) entry within its stale window that may be served instead, when memory holds none. */
       stale?: PositiveEntry;
     } = {},
   ) {

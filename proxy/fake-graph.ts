@@ -115,6 +115,8 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+// Long (about 110 lines) because its parts share the recordings read once and one trace counter: the
+// header and error builders, the answer text, and readRequest, whose checks run in the order Meta's do.
 export function createFixturesGraph(options: FixturesGraphOptions = {}): FixturesGraph {
   const dir = options.fixturesDir ?? new URL('./fixtures/graph/', import.meta.url);
   const fixturesBase = typeof dir === 'string' ? pathToFileURL(dir.endsWith('/') ? dir : `${dir}/`) : dir;

@@ -5,14 +5,18 @@ import type { Logger } from './log.js';
 
 export interface OembedRequest { url: string /* canonical */; maxwidth?: number; hidecaption: boolean }
 
-/** Validated shape of a 200 body; `html` is NOT yet sanitised. */
-export interface UpstreamOembed {
+/**
+ * The oEmbed fields of an answer, in the order they are serialised. From the Graph client it is a
+ * validated 200 body whose `html` is NOT yet sanitised; the upstream round swaps in the sanitised
+ * `html`, and that is what the cache stores and the proxy sends.
+ */
+export interface OembedPayload {
   version: string; type: string; provider_name: string; provider_url: string; width: number | null; html: string;
   author_name?: string; author_url?: string; thumbnail_url?: string; thumbnail_width?: number; thumbnail_height?: number;
 }
 
 export type GraphOutcome =
-  | { kind: 'ok'; oembed: UpstreamOembed }
+  | { kind: 'ok'; oembed: OembedPayload }
   | { kind: 'not_embeddable' }
   | { kind: 'invalid_url' }
   | { kind: 'invalid_param' }
@@ -128,6 +132,8 @@ function classifyGraphError(code: number, subcode: number | undefined, isTransie
   return { kind: 'error' };
 }
 
+// Long (about 150 lines) because the token is state every step reads (it is switched off after a 190);
+// the steps are the inner functions readCapped → attempt → logged → fetchOembed, one job each.
 export function createGraphClient(options: GraphClientOptions): GraphClient {
   const endpoint = `${options.graphApiUrl.replace(/\/+$/, '')}/instagram_oembed`;
   const fetchImpl = options.fetch ?? globalThis.fetch;
@@ -166,6 +172,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     return body;
   }
 
+  // One HTTP exchange, whole (about 65 lines): one deadline covers headers and body, and every way out
+  // of it (timeout, redirect, oversize, bad JSON, Graph error, bad shape) is a return next to its check.
   async function attempt(req: OembedRequest, withToken: string | undefined): Promise<Attempt> {
     const query = new URLSearchParams({ url: req.url, omitscript: 'true' });
     if (req.maxwidth !== undefined) query.set('maxwidth', String(req.maxwidth));
@@ -278,8 +286,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   };
 }
 
-function withoutUndefined(data: z.infer<typeof oembedSchema>): UpstreamOembed {
+function withoutUndefined(data: z.infer<typeof oembedSchema>): OembedPayload {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) if (value !== undefined) out[key] = value;
-  return out as unknown as UpstreamOembed;
+  return out as unknown as OembedPayload;
 }

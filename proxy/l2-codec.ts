@@ -1,5 +1,6 @@
 // Cache entries as bytes for the shared (Redis) level: the same pre-serialised, pre-compressed bodies, never re-encoded.
-import type { CacheEntry, Encoding, PositiveEntry, Representation, Variant } from './cache.js';
+import type { CacheEntry, PositiveEntry } from './cache.js';
+import type { Encoding, Representation, Variant } from './representation.js';
 
 /** Bumped whenever the layout changes; it is also part of every Redis key, so replicas of two versions never read each other's entries. */
 export const L2_SCHEMA = 'v1';

@@ -8,7 +8,7 @@ import type { Logger } from './log.js';
 export type L2State = 'off' | 'ok' | 'down';
 
 /** What a replica that fetched a key tells the others waiting on it. */
-export type RoundResult = { kind: 'entry' } | { kind: 'error'; code: string; retryAfterSeconds?: number; staleOk?: boolean };
+export type RoundResult = { kind: 'entry' } | { kind: 'error'; code: string; retryAfterSeconds?: number };
 
 /** How a wait for another replica's round ended. */
 export type WaitResult = RoundResult | { kind: 'timeout' } | { kind: 'lock_gone' };

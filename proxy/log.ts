@@ -1,20 +1,28 @@
 /** One-line JSON logs with every configured secret redacted, wherever in the line it appears. */
 
+/** The fields of the one line each request writes, in this order; `cache` is undefined when no cache was involved. */
+export type RequestLine = {
+  readonly id: string;
+  readonly method: string;
+  readonly route: string;
+  readonly status: number;
+  readonly ms: number;
+  readonly cache: string | undefined;
+};
+
 export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /**
+   * Optional: the per-request line. The proxy calls it when present and `info('request', line)`
+   * otherwise, so a logger without it sees every request too. createLogger's writes exactly what
+   * that `info` call would, without the generic walk over the fields (it runs on every hit).
+   */
+  request?(line: RequestLine): void;
 }
 
 export const REDACTED = '[redacted]';
-
-/**
- * @internal Loggers from createLogger also carry the request line as a positional call, which
- * writes exactly what `info('request', { id, method, route, status, ms, cache })` would, without
- * the fields object and its walk. The proxy uses it when present (other loggers get `info`).
- */
-export const REQUEST_LINE = Symbol('ig-embed.requestLine');
-export type RequestLine = (id: string, method: string, route: string, status: number, ms: number, cache: string | undefined) => void;
 
 /**
  * Every spelling under which a secret can reach a log line: raw, JSON-escaped, URL-encoded (either
@@ -107,7 +115,7 @@ function flatLine(t: string, level: string, msg: string, fields: Record<string, 
   return `${line}}`;
 }
 
-export function createLogger(options: { secrets: string[]; write?: (line: string) => void }): Logger & { [REQUEST_LINE]: RequestLine } {
+export function createLogger(options: { secrets: string[]; write?: (line: string) => void }): Required<Logger> {
   const write = options.write ?? ((line: string) => process.stdout.write(line + '\n'));
   // Longest first so a token is replaced whole before its secret half could match inside it.
   const forms = [...new Set(options.secrets.filter((s) => s !== '').flatMap(spellings))].sort((a, b) => b.length - a.length);
@@ -145,11 +153,37 @@ export function createLogger(options: { secrets: string[]; write?: (line: string
     info: (msg, fields) => emit('info', msg, fields),
     warn: (msg, fields) => emit('warn', msg, fields),
     error: (msg, fields) => emit('error', msg, fields),
-    [REQUEST_LINE]: (id, method, route, status, ms, cache) => {
+    request: ({ id, method, route, status, ms, cache }) => {
       const line = `{"t":"${timestamp()}","level":"info","msg":"request","id":${jsonString(id)},"method":${jsonString(method)},`
         + `"route":${jsonString(route)},"status":${jsonNumber(status)},"ms":${jsonNumber(ms)}`
         + `${cache === undefined ? '' : `,"cache":${jsonString(cache)}`}}`;
       write(pattern ? line.replace(pattern, REDACTED) : line);
     },
+  };
+}
+
+/**
+ * A `write` for createLogger that sends lines to stdout in one write per event-loop turn instead
+ * of one write each: under load that is one system call for many request lines. Order is kept, and
+ * the buffer is flushed on exit.
+ */
+export function batchedStdout(): (line: string) => void {
+  // Appending to one string costs less than an array and a join: the write copies it out once anyway.
+  let pending = '';
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending === '') return;
+    const chunk = pending;
+    pending = '';
+    process.stdout.write(chunk);
+  };
+  process.on('exit', flush);
+  return (line) => {
+    pending += `${line}\n`;
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
   };
 }

@@ -99,6 +99,8 @@ export interface MetricsSources {
   cacheBytes(): number;
   breakerState(): 'closed' | 'open' | 'half_open';
   budgetLeft(): number;
+  /** The shared (Redis) level: off without REDIS_URL. */
+  l2State?(): 'off' | 'ok' | 'down';
 }
 
 export type CacheEvent = 'hit' | 'miss' | 'stale' | 'negative_hit';
@@ -114,6 +116,7 @@ export class ProxyMetrics {
     [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   );
   readonly coalesced = new Counter('igembed_coalesced_waiters_total', 'Cache misses that waited on an upstream call already in flight.');
+  readonly l2Errors = new Counter('igembed_l2_errors_total', 'Redis calls that failed or timed out, by operation (each one fell back to memory and upstream).', ['op']);
   readonly rejected = new Counter('igembed_rejected_total', 'Misses refused before any upstream call, by reason (rate_limited, client_share, key_backoff, breaker_open, budget_spent).', ['reason']);
   /** Requests being handled right now (maintained by the app's request middleware). */
   inFlight = 0;
@@ -129,6 +132,10 @@ export class ProxyMetrics {
         return (['closed', 'open', 'half_open'] as const).map((state) => [{ state }, state === current ? 1 : 0]);
       }),
       new Gauge('igembed_upstream_budget_remaining', 'Upstream calls left in the rolling hourly budget.', () => sources.budgetLeft()),
+      new Gauge('igembed_l2_state', 'The shared Redis level: 1 for the current state (off without REDIS_URL).', () => {
+        const current = sources.l2State?.() ?? 'off';
+        return (['off', 'ok', 'down'] as const).map((state) => [{ state }, state === current ? 1 : 0]);
+      }),
     ];
   }
 
@@ -158,7 +165,7 @@ export class ProxyMetrics {
   }
 
   render(): string {
-    return [this.requests, this.cache, this.upstreamCalls, this.upstreamSeconds, this.coalesced, this.rejected, ...this.#gauges]
+    return [this.requests, this.cache, this.upstreamCalls, this.upstreamSeconds, this.coalesced, this.rejected, this.l2Errors, ...this.#gauges]
       .map((m) => m.render())
       .join('');
   }

@@ -31,7 +31,11 @@ export interface NodeServer {
   drain(graceMs: number): Promise<'drained' | 'forced'>;
 }
 
-/** The server `npm run serve` runs: createNodeListener's lanes with the clientError handler, the deadlines above and drain(). */
+/**
+ * The server `npm run serve` runs: createNodeListener's lanes with the clientError handler, the
+ * deadlines above and drain(). (About 70 lines on purpose: the draining flag, the socket set and the
+ * server are one piece of state that the response class, the connection tracking and drain() share.)
+ */
 export function createNodeServer(proxy: ProxyApp, options: NodeServerOptions = {}): NodeServer {
   const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
   const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;

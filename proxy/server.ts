@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { createProxy } from './app.js';
 import { ConfigError, configSecrets, parseConfig, type ProxyConfig } from './config.js';
-import { createLogger } from './log.js';
+import { batchedStdout, createLogger } from './log.js';
 import { createNodeServer } from './node-server.js';
 
 /** In-flight requests get this long to finish after SIGTERM/SIGINT before their sockets are closed. */
@@ -18,31 +18,6 @@ try {
     process.exit(1);
   }
   throw err;
-}
-
-/**
- * Log lines leave in one write per event-loop turn instead of one write each: under load that is
- * one system call for many request lines. Order is kept, and the buffer is flushed on exit.
- */
-function batchedStdout(): (line: string) => void {
-  // Appending to one string costs less than an array and a join: the write copies it out once anyway.
-  let pending = '';
-  let scheduled = false;
-  const flush = () => {
-    scheduled = false;
-    if (pending === '') return;
-    const chunk = pending;
-    pending = '';
-    process.stdout.write(chunk);
-  };
-  process.on('exit', flush);
-  return (line) => {
-    pending += `${line}\n`;
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
-    }
-  };
 }
 
 const log = createLogger({ secrets: configSecrets(config), write: batchedStdout() });

@@ -18,8 +18,8 @@ const isFresh = (entry: CacheEntry, t: number) => (entry.kind === 'ok' ? t < ent
  * each replica has at most one waiter per key here.
  *
  * A shared entry past its fresh time but within its stale window is kept aside: if the round then
- * fails with an error that allows stale answers, that entry comes back on the error (`options.stale`)
- * for the caller to serve, as it would serve its own memory copy.
+ * fails, that entry comes back on the error (`options.stale`), for hits.staleIfError to serve when the
+ * error allows it, as it would serve its own memory copy.
  */
 export function createSharedRound(deps: { l2: L2Store; lockMs: number; now: () => number }) {
   const { l2, lockMs, now } = deps;
@@ -40,8 +40,8 @@ export function createSharedRound(deps: { l2: L2Store; lockMs: number; now: () =
       return entry;
     } catch (err) {
       if (err instanceof ProxyError) {
-        const { retryAfterSeconds, staleOk } = err.options;
-        await l2.announce(key, { kind: 'error', code: err.code, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}), ...(staleOk ? { staleOk } : {}) });
+        const { retryAfterSeconds } = err.options;
+        await l2.announce(key, { kind: 'error', code: err.code, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
       }
       throw err;
     } finally {
@@ -62,8 +62,8 @@ export function createSharedRound(deps: { l2: L2Store; lockMs: number; now: () =
         break;
       }
       if (result.kind === 'error') {
-        const { retryAfterSeconds, staleOk } = result;
-        throw new ProxyError(result.code as ErrorCode, { ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}), ...(staleOk ? { staleOk } : {}) });
+        const { retryAfterSeconds } = result;
+        throw new ProxyError(result.code as ErrorCode, retryAfterSeconds !== undefined ? { retryAfterSeconds } : {});
       }
       if (result.kind === 'timeout') break;
       // lock_gone: the holder died without a word; take over.
@@ -78,9 +78,8 @@ export function createSharedRound(deps: { l2: L2Store; lockMs: number; now: () =
     try {
       return await shared(key, load);
     } catch (err) {
-      if (stale !== undefined && err instanceof ProxyError && err.options.staleOk) {
-        throw new ProxyError(err.code, { ...err.options, stale });
-      }
+      // Whether the code allows a stale answer is decided where every stale answer is (hits.staleIfError).
+      if (stale !== undefined && err instanceof ProxyError) throw new ProxyError(err.code, { ...err.options, stale });
       throw err;
     }
   };

@@ -1,10 +1,10 @@
 // One upstream round for a cache key: budget → post back-off → client share → breaker → Graph API → sanitiser → cache entry, or the error to answer.
 import { LRUCache } from 'lru-cache';
 import type { Breaker } from './breaker.js';
+import { buildNegativeEntry, buildPositiveEntry, type CacheEntry } from './cache.js';
 import type { ClientShare } from './client-share.js';
-import { buildNegativeEntry, buildPositiveEntry, type CacheEntry, type EmbedPayload } from './cache.js';
 import { ProxyError } from './errors.js';
-import type { GraphClient, GraphOutcome, UpstreamOembed } from './graph-client.js';
+import type { GraphClient, GraphOutcome } from './graph-client.js';
 import type { KeyBackoff } from './key-backoff.js';
 import type { Logger } from './log.js';
 import type { ProxyMetrics } from './metrics.js';
@@ -14,20 +14,6 @@ import { EMBED_SCRIPT_TAG, sanitizeEmbedHtml } from './sanitize-html.js';
 
 /** Retry-After for a transient failure while the breaker is still closed (it reports 0 then). */
 const TRANSIENT_RETRY_SECONDS = 5;
-
-/** The response fields of an upstream answer, with its html replaced by the sanitised one. */
-function payloadOf(o: UpstreamOembed, html: string): EmbedPayload {
-  const p: EmbedPayload = {
-    version: o.version, type: o.type, provider_name: o.provider_name, provider_url: o.provider_url, width: o.width, html,
-  };
-  // Legacy fields exist only for apps on older terms; pass them through when Meta still sends them.
-  if (o.author_name !== undefined) p.author_name = o.author_name;
-  if (o.author_url !== undefined) p.author_url = o.author_url;
-  if (o.thumbnail_url !== undefined) p.thumbnail_url = o.thumbnail_url;
-  if (o.thumbnail_width !== undefined) p.thumbnail_width = o.thumbnail_width;
-  if (o.thumbnail_height !== undefined) p.thumbnail_height = o.thumbnail_height;
-  return p;
-}
 
 /** Who a miss is for: `key` from `clientKey`; an exempt client (UPSTREAM_SHARE_EXEMPT) has no share. */
 export interface Requester { key: string; exempt: boolean }
@@ -53,9 +39,12 @@ export interface UpstreamRoundDeps {
 
 /**
  * The loader the cache runs once per key however many requests wait on it. Resolves to the entry to
- * store (positive, or negative for not_embeddable); rejects with the ProxyError to answer, marked
- * `staleOk` when an old entry may be served instead.
+ * store (positive, or negative for not_embeddable); rejects with the ProxyError to answer (whether an
+ * old entry may answer instead is decided by its code, in hits.ts `staleIfError`).
  */
+// Long (about 85 lines) on purpose: the round reads top to bottom in the order it must run (the refusals
+// budget → post back-off → client share → breaker, then the one call, the sanitiser, the bookkeeping and
+// the entry or error); split into helpers, that order would be harder to see and to keep.
 export function createUpstreamRound(deps: UpstreamRoundDeps): (query: OembedQuery, requester: Requester) => Promise<CacheEntry> {
   const { graph, breaker, budget, share, postBackoff, metrics, log, now } = deps;
   // One hint per client an hour when it runs out of its share: a server-side renderer or an untrusted
@@ -68,7 +57,7 @@ export function createUpstreamRound(deps: UpstreamRoundDeps): (query: OembedQuer
     const budgetWait = budget.check();
     if (budgetWait !== null) {
       metrics.rejected.inc('budget_spent');
-      throw new ProxyError('upstream_unavailable', { retryAfterSeconds: budgetWait, staleOk: true });
+      throw new ProxyError('upstream_unavailable', { retryAfterSeconds: budgetWait });
     }
     const post = query.post.url;
     // A half-open probe tests Meta; a post whose last call failed would only test itself again.
@@ -76,7 +65,7 @@ export function createUpstreamRound(deps: UpstreamRoundDeps): (query: OembedQuer
       ?? (breaker.state === 'half_open' && postBackoff.failing(post) ? breaker.retryAfterSeconds : null);
     if (backoffWait !== null) {
       metrics.rejected.inc('key_backoff');
-      throw new ProxyError('upstream_unavailable', { retryAfterSeconds: backoffWait, staleOk: true });
+      throw new ProxyError('upstream_unavailable', { retryAfterSeconds: backoffWait });
     }
     const shareWait = requester.exempt ? null : share.check(requester.key);
     if (shareWait !== null) {
@@ -88,12 +77,12 @@ export function createUpstreamRound(deps: UpstreamRoundDeps): (query: OembedQuer
           hint: 'if this is your own server-side renderer or reverse proxy, list it in UPSTREAM_SHARE_EXEMPT or set TRUST_PROXY',
         });
       }
-      throw new ProxyError('rate_limited', { retryAfterSeconds: shareWait, staleOk: true });
+      throw new ProxyError('rate_limited', { retryAfterSeconds: shareWait });
     }
     const breakerWait = breaker.acquire();
     if (breakerWait !== null) {
       metrics.rejected.inc('breaker_open');
-      throw new ProxyError('upstream_unavailable', { retryAfterSeconds: breakerWait, staleOk: true });
+      throw new ProxyError('upstream_unavailable', { retryAfterSeconds: breakerWait });
     }
     budget.spend();
     if (!requester.exempt) share.spend(requester.key);
@@ -117,7 +106,8 @@ export function createUpstreamRound(deps: UpstreamRoundDeps): (query: OembedQuer
     const t = now();
     switch (outcome.kind) {
       case 'ok':
-        return buildPositiveEntry(payloadOf(outcome.oembed, html as string), {
+        // The same fields in the same order, legacy ones included when Meta still sends them; only html is replaced.
+        return buildPositiveEntry({ ...outcome.oembed, html: html as string }, {
           post: query.post.url, now: t, freshMs: deps.freshMs, staleMs: deps.staleMs, scriptTag: EMBED_SCRIPT_TAG,
         });
       case 'not_embeddable':
@@ -127,13 +117,13 @@ export function createUpstreamRound(deps: UpstreamRoundDeps): (query: OembedQuer
       case 'invalid_param':
         throw new ProxyError('invalid_param');
       case 'rate_limited':
-        throw new ProxyError('upstream_unavailable', { retryAfterSeconds: outcome.retryAfterSeconds, staleOk: true });
+        throw new ProxyError('upstream_unavailable', { retryAfterSeconds: outcome.retryAfterSeconds });
       case 'transient':
-        throw new ProxyError('upstream_unavailable', { retryAfterSeconds: breaker.retryAfterSeconds || TRANSIENT_RETRY_SECONDS, staleOk: true });
+        throw new ProxyError('upstream_unavailable', { retryAfterSeconds: breaker.retryAfterSeconds || TRANSIENT_RETRY_SECONDS });
       case 'timeout':
-        throw new ProxyError('upstream_timeout', { staleOk: true });
+        throw new ProxyError('upstream_timeout');
       case 'invalid':
-        throw new ProxyError('upstream_invalid', { staleOk: true });
+        throw new ProxyError('upstream_invalid');
       case 'error':
         throw new ProxyError('upstream_error');
     }

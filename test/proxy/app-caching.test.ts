@@ -131,7 +131,7 @@ describe('circuit breaker through HTTP', () => {
     for (let i = 0; i < 3; i++) assert.equal((await h.get(oembedPath(post(`Fail${i}`)))).status, 503);
     assert.equal(h.calls, 4);
     // Still 200: hits are served. The body says why misses are not.
-    assert.deepEqual(await health(h), [200, { status: 'degraded', degraded: ['breaker_open'], breaker: 'open', upstream: 'live', token: true }]);
+    assert.deepEqual(await health(h), [200, { status: 'degraded', degraded: ['breaker_open'], breaker: 'open', upstream: 'live', token: true, l2: 'off' }]);
 
     const refused = await h.get(oembedPath(post('WhileOpen')));
     assert.equal(refused.status, 503);
@@ -148,7 +148,7 @@ describe('circuit breaker through HTTP', () => {
     const probe = await h.get(oembedPath(post('Probe')));
     assert.equal(probe.status, 200);
     assert.equal(h.calls, 5);
-    assert.deepEqual(await health(h), [200, { status: 'ok', degraded: [], breaker: 'closed', upstream: 'live', token: true }]);
+    assert.deepEqual(await health(h), [200, { status: 'ok', degraded: [], breaker: 'closed', upstream: 'live', token: true, l2: 'off' }]);
     assert.equal((await h.get(oembedPath(post('AfterProbe')))).status, 200);
   });
 
@@ -161,14 +161,14 @@ describe('circuit breaker through HTTP', () => {
     const next = await h.get(oembedPath(post('Another')));
     assert.equal(next.status, 503);
     assert.equal(h.calls, 1);
-    assert.deepEqual(await health(h), [200, { status: 'degraded', degraded: ['breaker_open'], breaker: 'open', upstream: 'live', token: true }]);
+    assert.deepEqual(await health(h), [200, { status: 'degraded', degraded: ['breaker_open'], breaker: 'open', upstream: 'live', token: true, l2: 'off' }]);
   });
 
   test('an open breaker and a spent budget are both reported', async () => {
     h = await startHarness({ UPSTREAM_BUDGET_PER_HOUR: '1' });
     h.upstream.fake.script('Limited', 'rate_limit');
     assert.equal((await h.get(oembedPath(post('Limited')))).status, 503);
-    assert.deepEqual(await health(h), [200, { status: 'degraded', degraded: ['breaker_open', 'budget_spent'], breaker: 'open', upstream: 'live', token: true }]);
+    assert.deepEqual(await health(h), [200, { status: 'degraded', degraded: ['breaker_open', 'budget_spent'], breaker: 'open', upstream: 'live', token: true, l2: 'off' }]);
   });
 });
 
@@ -219,7 +219,7 @@ describe('abuse limits and budget', () => {
     assert.equal(spent.headers['retry-after'], '3600');
     assert.equal(h.calls, 2);
     assert.equal((await h.get(oembedPath(post('B1')))).headers['x-cache'], 'HIT');
-    assert.deepEqual(await health(h), [200, { status: 'degraded', degraded: ['budget_spent'], breaker: 'closed', upstream: 'live', token: true }]);
+    assert.deepEqual(await health(h), [200, { status: 'degraded', degraded: ['budget_spent'], breaker: 'closed', upstream: 'live', token: true, l2: 'off' }]);
     h.clock.advance(3_600_000);
     assert.deepEqual((await health(h))[1].status, 'ok');
     assert.equal((await h.get(oembedPath(post('B3')))).status, 200);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { createProxy } from '../../proxy/app.js';
+import { createNodeListener, createProxy, type ProxyApp } from '../../proxy/app.js';
 import { EMBED_SCRIPT_TAG } from '../../proxy/sanitize-html.js';
 import { canaryConfig, errorOf, oembedPath, POST, rawRequest, startHarness, type Harness } from './harness.js';
 
@@ -294,7 +294,7 @@ describe('routes', () => {
   test('/healthz reports ok with no degraded reasons, the breaker, the upstream mode and the token', async () => {
     const res = await h.get('/healthz');
     assert.equal(res.status, 200);
-    assert.deepEqual(JSON.parse(res.text), { status: 'ok', degraded: [], breaker: 'closed', upstream: 'live', token: false });
+    assert.deepEqual(JSON.parse(res.text), { status: 'ok', degraded: [], breaker: 'closed', upstream: 'live', token: false, l2: 'off' });
     assert.equal(res.headers['cache-control'], 'no-store');
   });
 
@@ -345,6 +345,15 @@ describe('routes', () => {
 });
 
 describe('embedding and static files', () => {
+  test('createNodeListener finds the fast lane without any property on the app, and refuses an app createProxy did not make', async () => {
+    const { Hono } = await import('hono');
+    const proxy = createProxy(canaryConfig({ UPSTREAM: 'fixtures' }), { log: silent, distDir: false });
+    assert.deepEqual([Object.getOwnPropertySymbols(proxy), Object.keys(proxy).filter((k) => /lane|hit/i.test(k))], [[], []]);
+    assert.equal(typeof createNodeListener(proxy), 'function');
+    assert.throws(() => createNodeListener(Object.assign(new Hono(), { close() {} }) as unknown as ProxyApp), TypeError);
+    proxy.close();
+  });
+
   test('createProxy mounts in another Hono app and answers through app.request()', async () => {
     const { Hono } = await import('hono');
     const proxy = createProxy(canaryConfig({ UPSTREAM: 'fixtures' }), { log: silent, distDir: false });

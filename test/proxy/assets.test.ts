@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { after, describe, test } from 'node:test';
-import { assetResponse, defaultDistDir, loadStaticAssets, type StaticAsset } from '../../proxy/assets.js';
+import { toResponse } from '../../proxy/answer.js';
+import { assetAnswer, defaultDistDir, loadStaticAssets, type StaticAsset } from '../../proxy/assets.js';
 import { parseConfig } from '../../proxy/config.js';
 
 const SCRIPT = `(()=>{${'customElements.define("ig-embed",class extends HTMLElement{});'.repeat(20)}})();\n`;
@@ -105,9 +106,11 @@ describe('loadStaticAssets', () => {
   });
 });
 
-describe('assetResponse', () => {
+describe('assetAnswer', () => {
   const { assets } = load(BUILT, false);
   const script = assets.get('/ig-embed.js')!;
+  const assetResponse = (asset: StaticAsset, acceptEncoding: string | undefined, ifNoneMatch: string | undefined, requestId: string) =>
+    toResponse(assetAnswer(asset, { requestId, acceptEncoding, ifNoneMatch }));
 
   test('200 with the accepted encoding, its ETag, CORS for SRI, nosniff and the request id', async () => {
     const res = assetResponse(script, 'gzip', undefined, 'rid-1');

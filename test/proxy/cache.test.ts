@@ -2,17 +2,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import {
-  acceptedEncodings, buildNegativeEntry, buildPositiveEntry, createEmbedCache, ifNoneMatchHits, pickRepresentation,
-  type CacheEntry, type EmbedPayload,
-} from '../../proxy/cache.js';
+import { buildNegativeEntry, buildPositiveEntry, cacheKey, createEmbedCache, type CacheEntry } from '../../proxy/cache.js';
+import type { OembedPayload } from '../../proxy/graph-client.js';
 import { ProxyError } from '../../proxy/errors.js';
 
 const SCRIPT = '<script async src="//platform.instagram.com/en_US/embeds.js"></script>';
 const POST_A = 'https://www.instagram.com/p/AAA/';
 const POST_B = 'https://www.instagram.com/p/BBB/';
 
-function payload(text = 'hello'): EmbedPayload {
+function payload(text = 'hello'): OembedPayload {
   return {
     version: '1.0', type: 'rich', provider_name: 'Instagram', provider_url: 'https://www.instagram.com/', width: 658,
     html: `<blockquote class="instagram-media">${text.repeat(50)}</blockquote>`,
@@ -41,8 +39,8 @@ function deferredLoader() {
 describe('entries', () => {
   test('both omitscript variants are serialised once and differ only by the script tag', () => {
     const e = positive(POST_A, 0);
-    const noscript = JSON.parse(new TextDecoder().decode(e.noscript.identity.body)) as EmbedPayload;
-    const script = JSON.parse(new TextDecoder().decode(e.script.identity.body)) as EmbedPayload;
+    const noscript = JSON.parse(new TextDecoder().decode(e.noscript.identity.body)) as OembedPayload;
+    const script = JSON.parse(new TextDecoder().decode(e.script.identity.body)) as OembedPayload;
     assert.deepEqual(noscript, payload());
     assert.deepEqual(script, { ...payload(), html: `${payload().html}\n${SCRIPT}` });
   });
@@ -63,29 +61,16 @@ describe('entries', () => {
   });
 });
 
-describe('negotiation helpers', () => {
-  test('Accept-Encoding: br preferred, q=0 refuses, * covers the rest', () => {
-    assert.deepEqual(acceptedEncodings(undefined), { gzip: false, br: false });
-    assert.deepEqual(acceptedEncodings('gzip, deflate, br'), { gzip: true, br: true });
-    assert.deepEqual(acceptedEncodings('br;q=0, gzip'), { gzip: true, br: false });
-    assert.deepEqual(acceptedEncodings('*'), { gzip: true, br: true });
-    assert.deepEqual(acceptedEncodings('*;q=0, identity'), { gzip: false, br: false });
-    assert.deepEqual(acceptedEncodings('GZIP;Q=0.5'), { gzip: true, br: false });
-    const e = positive(POST_A, 0);
-    assert.equal(pickRepresentation(e.script, acceptedEncodings('gzip, br')).encoding, 'br');
-    assert.equal(pickRepresentation(e.script, acceptedEncodings('gzip')).encoding, 'gzip');
-    assert.equal(pickRepresentation(e.script, acceptedEncodings('zstd')).encoding, 'identity');
-  });
-
-  test('If-None-Match uses weak comparison over a list', () => {
-    assert.equal(ifNoneMatchHits('"a"', '"a"'), true);
-    assert.equal(ifNoneMatchHits('W/"a"', '"a"'), true);
-    assert.equal(ifNoneMatchHits('"b", "a"', '"a"'), true);
-    assert.equal(ifNoneMatchHits('*', '"a"'), true);
-    assert.equal(ifNoneMatchHits('"b"', '"a"'), false);
-    assert.equal(ifNoneMatchHits(undefined, '"a"'), false);
-    assert.equal(ifNoneMatchHits('"a', '"a"'), false);
-  });
+test('cacheKey: one key per canonical post, maxwidth and hidecaption, and distinct for each', () => {
+  const keys = [
+    cacheKey({ post: { url: POST_A }, hidecaption: false }),
+    cacheKey({ post: { url: POST_A }, hidecaption: true }),
+    cacheKey({ post: { url: POST_A }, maxwidth: 400, hidecaption: false }),
+    cacheKey({ post: { url: POST_A }, maxwidth: 400, hidecaption: true }),
+    cacheKey({ post: { url: POST_B }, hidecaption: false }),
+  ];
+  assert.equal(new Set(keys).size, 5);
+  assert.equal(cacheKey({ post: { url: POST_A }, maxwidth: 400, hidecaption: true }), keys[3]);
 });
 
 describe('createEmbedCache', () => {
@@ -111,7 +96,7 @@ describe('createEmbedCache', () => {
     const d = deferredLoader();
     const waits = [cache.load('k', d.loader), cache.load('k', d.loader)];
     assert.equal(cache.get('k'), old, 'the old entry stays visible during the refresh');
-    const failure = new ProxyError('upstream_unavailable', { staleOk: true });
+    const failure = new ProxyError('upstream_unavailable');
     d.settle.reject(failure);
     for (const w of waits) await assert.rejects(w, (err) => err === failure);
     assert.equal(cache.get('k'), old);
@@ -154,7 +139,7 @@ describe('createEmbedCache', () => {
     const refreshing = cache.load('a|400', d.loader);
     await cache.load('a|', async () => buildNegativeEntry({ post: POST_A, now: c.now(), ttlMs: 600_000 }));
     assert.equal(a2.revoked, true);
-    d.settle.reject(new ProxyError('upstream_unavailable', { staleOk: true }));
+    d.settle.reject(new ProxyError('upstream_unavailable'));
     await assert.rejects(refreshing);
     assert.equal(cache.get('a|400'), undefined);
   });

@@ -27,6 +27,7 @@ describe('ERRORS', () => {
       assert.deepEqual(Object.fromEntries(res.headers), {
         'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff',
         vary: 'Origin, Accept-Encoding', 'access-control-allow-origin': '*', 'x-request-id': 'r1',
+        'content-length': String(errorBody(code).byteLength),
       });
       assert.deepEqual(JSON.parse(await res.text()), { error: { code, message } });
     });
@@ -64,7 +65,7 @@ describe('errorResponse', () => {
 });
 
 test('ProxyError carries its code and options for the route to answer with', () => {
-  const error = new ProxyError('upstream_unavailable', { retryAfterSeconds: 30, staleOk: true });
-  assert.deepEqual([error.name, error.message, error.code, error.options], ['ProxyError', 'upstream_unavailable', 'upstream_unavailable', { retryAfterSeconds: 30, staleOk: true }]);
+  const error = new ProxyError('upstream_unavailable', { retryAfterSeconds: 30 });
+  assert.deepEqual([error.name, error.message, error.code, error.options], ['ProxyError', 'upstream_unavailable', 'upstream_unavailable', { retryAfterSeconds: 30 }]);
   assert.ok(error instanceof Error);
 });

@@ -1,10 +1,11 @@
 /** Test harness: the proxy served over real HTTP on 127.0.0.1, in front of the fake Graph API over real HTTP. */
-import { get as httpGet, request as httpRequest, type Agent, type IncomingHttpHeaders } from 'node:http';
+import { createServer, get as httpGet, request as httpRequest, type Agent, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import { after } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { getRequestListener } from '@hono/node-server';
 import { createProxy, type ProxyApp } from '../../proxy/app.js';
 import { configSecrets, parseConfig, type ProxyConfig } from '../../proxy/config.js';
 import { createLogger, type Logger } from '../../proxy/log.js';
@@ -56,12 +57,22 @@ export interface RawResponse { status: number; headers: IncomingHttpHeaders; bod
 /** A manual clock: freshness, limits and the breaker read it, so tests move time instead of sleeping. */
 export class Clock {
   t = Date.UTC(2026, 10, 26, 12, 0, 0);
-  now = (): number => this.t;
+  /** While set, reading the clock throws it: a way to make any request path fail unexpectedly. */
+  failure: Error | undefined;
+  now = (): number => {
+    if (this.failure) throw this.failure;
+    return this.t;
+  };
   advance(ms: number): void { this.t += ms; }
 }
 
 export interface Harness {
   base: string;
+  /**
+   * The same proxy served through Hono only (`getRequestListener(proxy.fetch)`, as any Node host of
+   * a Hono app serves it), when started with `{ honoLane: true }`: for comparing the two lanes.
+   */
+  honoBase: string | undefined;
   upstream: FakeGraphServer;
   proxy: ProxyApp;
   config: ProxyConfig;
@@ -115,7 +126,7 @@ export function keepAliveGet(agent: Agent, url: string): Promise<KeepAliveAnswer
   });
 }
 
-export interface RawExchange { statusLine: string; headers: Record<string, string>; body: string }
+export interface RawExchange { statusLine: string; headers: Record<string, string>; body: string; /** Every byte received, as latin1. */ raw: string }
 
 /** Sends `bytes` over a fresh TCP connection and reads until the server closes it. */
 export async function rawExchange(base: string, bytes: string | Buffer): Promise<RawExchange> {
@@ -136,7 +147,7 @@ export async function rawExchange(base: string, bytes: string | Buffer): Promise
     const colon = line.indexOf(':');
     return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()];
   }));
-  return { statusLine, headers, body: text.slice(split + 4) };
+  return { statusLine, headers, body: text.slice(split + 4), raw: text };
 }
 
 /**
@@ -146,7 +157,7 @@ export async function rawExchange(base: string, bytes: string | Buffer): Promise
  */
 export async function startHarness(
   env: Record<string, string> = {},
-  options: { onRequest?: () => void } & Pick<NodeServerOptions, 'headersTimeoutMs' | 'requestTimeoutMs'> = {},
+  options: { onRequest?: () => void; honoLane?: boolean } & Pick<NodeServerOptions, 'headersTimeoutMs' | 'requestTimeoutMs'> = {},
 ): Promise<Harness> {
   const upstream = await startFakeGraphServer();
   const config = canaryConfig({ GRAPH_API_URL: upstream.url, ...env });
@@ -172,8 +183,18 @@ export async function startHarness(
   await once(server, 'listening');
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   openHarnesses.add(base);
+  let honoServer: Server | undefined;
+  let honoBase: string | undefined;
+  if (options.honoLane) {
+    honoServer = createServer(getRequestListener(proxy.fetch));
+    honoServer.on('connection', (socket: Socket) => sent.push(tapWrites(socket)));
+    honoServer.listen(0, '127.0.0.1');
+    await once(honoServer, 'listening');
+    honoBase = `http://127.0.0.1:${(honoServer.address() as AddressInfo).port}`;
+  }
   return {
     base,
+    honoBase,
     upstream,
     proxy,
     config,
@@ -189,9 +210,12 @@ export async function startHarness(
     get calls() { return upstream.fake.calls.length; },
     drain: (graceMs) => node.drain(graceMs),
     async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+      for (const s of [server, honoServer]) {
+        if (!s) continue;
+        const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+        s.closeAllConnections();
+        await closed;
+      }
       proxy.close();
       await upstream.close();
       openHarnesses.delete(base);
@@ -218,12 +242,16 @@ after(() => {
   assert.deepEqual([...openHarnesses], [], 'harnesses never closed (their canary check did not run)');
 });
 
-/** One logger writing to several. */
-function tee(...loggers: Logger[]): Logger {
+/**
+ * One logger writing to several. It forwards the optional request method too, so the suite's
+ * request lines come from the writer production uses (createLogger's `request`).
+ */
+function tee(...loggers: Array<Required<Logger>>): Required<Logger> {
   return {
     info: (msg, fields) => { for (const l of loggers) l.info(msg, fields); },
     warn: (msg, fields) => { for (const l of loggers) l.warn(msg, fields); },
     error: (msg, fields) => { for (const l of loggers) l.error(msg, fields); },
+    request: (line) => { for (const l of loggers) l.request(line); },
   };
 }
 

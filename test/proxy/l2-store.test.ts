@@ -96,8 +96,8 @@ describe('L2 store on a real Redis', () => {
       assert.equal(await b.store.lock('k2'), null);
       const waiting = b.store.waitFor('k2', 3000);
       await delay(50);
-      await a.store.announce('k2', { kind: 'error', code: 'upstream_unavailable', retryAfterSeconds: 5, staleOk: true });
-      assert.deepEqual(await waiting, { kind: 'error', code: 'upstream_unavailable', retryAfterSeconds: 5, staleOk: true });
+      await a.store.announce('k2', { kind: 'error', code: 'upstream_unavailable', retryAfterSeconds: 5 });
+      assert.deepEqual(await waiting, { kind: 'error', code: 'upstream_unavailable', retryAfterSeconds: 5 });
       await b.store.unlock('k2', 'not-the-token');
       assert.equal(await b.store.lock('k2'), null, 'only the holder can unlock');
       await a.store.unlock('k2', token as string);

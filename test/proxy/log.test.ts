@@ -1,7 +1,7 @@
 // createLogger: one JSON object per line, and every spelling of every secret redacted anywhere in it.
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
-import { createLogger, REDACTED, REQUEST_LINE } from '../../proxy/log.js';
+import { createLogger, REDACTED, type RequestLine } from '../../proxy/log.js';
 
 function capture(secrets: string[]) {
   const lines: string[] = [];
@@ -82,18 +82,18 @@ describe('createLogger', () => {
     assert.deepEqual(JSON.parse(lines[0]!).cyclic, { name: 'loop', self: '[circular]' });
   });
 
-  test('the positional request line writes exactly what info("request", fields) writes, redaction included', () => {
+  test('request(line) writes exactly what info("request", line) writes, redaction included', () => {
     const { lines, log } = capture(['1|lineSECRET']);
-    const cases: Array<[string, string, string, number, number, string | undefined]> = [
-      ['ab12cd34-1', 'GET', 'oembed', 200, 0.12, 'HIT'],
-      ['ab12cd34-z', 'HEAD', 'healthz', 304, 0, undefined],
-      ['x"y\\z\n\u0001\ud800', 'GET', 'lineSECRET', 500, 1234.5, 'MIS"S'],
-      ['', 'OPTIONS', 'not_found', 404, Number.NaN, ''],
+    const cases: RequestLine[] = [
+      { id: 'ab12cd34-1', method: 'GET', route: 'oembed', status: 200, ms: 0.12, cache: 'HIT' },
+      { id: 'ab12cd34-z', method: 'HEAD', route: 'healthz', status: 304, ms: 0, cache: undefined },
+      { id: 'x"y\\z\n\u0001\ud800', method: 'GET', route: 'lineSECRET', status: 500, ms: 1234.5, cache: 'MIS"S' },
+      { id: '', method: 'OPTIONS', route: 'not_found', status: 404, ms: Number.NaN, cache: '' },
     ];
     const stripTime = (line: string) => line.replace(/^\{"t":"[^"]*"/, '{"t":0');
-    for (const [id, method, route, status, ms, cache] of cases) {
-      log[REQUEST_LINE](id, method, route, status, ms, cache);
-      log.info('request', { id, method, route, status, ms, cache });
+    for (const line of cases) {
+      log.request(line);
+      log.info('request', { ...line });
       const [fast, generic] = lines.splice(0, 2).map(stripTime);
       assert.equal(fast, generic);
     }

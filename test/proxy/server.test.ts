@@ -66,7 +66,7 @@ describe('server.ts', () => {
 
       const base = `http://127.0.0.1:${port}`;
       const health = await rawRequest(`${base}/healthz`);
-      assert.deepEqual(JSON.parse(health.text), { status: 'ok', degraded: [], breaker: 'closed', upstream: 'fixtures', token: false });
+      assert.deepEqual(JSON.parse(health.text), { status: 'ok', degraded: [], breaker: 'closed', upstream: 'fixtures', token: false, l2: 'off' });
       const tooLarge = await rawExchange(base, `GET /instagram_oembed?url=${'a'.repeat(20 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`);
       assert.deepEqual([tooLarge.statusLine, JSON.parse(tooLarge.body)], ['HTTP/1.1 431 Request Header Fields Too Large',
         { error: { code: 'request_too_large', message: 'The request line or headers are too large.' } }]);

@@ -5,7 +5,7 @@ import { createBreaker } from '../../proxy/breaker.js';
 import { createClientShare } from '../../proxy/client-share.js';
 import { ProxyError } from '../../proxy/errors.js';
 import { createFixturesGraph } from '../../proxy/fake-graph.js';
-import type { GraphOutcome, OembedRequest, UpstreamOembed } from '../../proxy/graph-client.js';
+import type { GraphOutcome, OembedPayload, OembedRequest } from '../../proxy/graph-client.js';
 import { createKeyBackoff } from '../../proxy/key-backoff.js';
 import { createLogger } from '../../proxy/log.js';
 import { ProxyMetrics } from '../../proxy/metrics.js';
@@ -19,9 +19,9 @@ const T0 = 1_000_000;
 const CLIENT = { key: '192.0.2.1', exempt: false };
 
 /** Meta's 2026 answer for POST, as the fake Graph API records it. */
-async function recordedOembed(): Promise<UpstreamOembed> {
+async function recordedOembed(): Promise<OembedPayload> {
   const res = await createFixturesGraph().fetch(new Request(`https://graph.example/v25.0/instagram_oembed?url=${encodeURIComponent(POST.url)}&omitscript=true`));
-  return (await res.json()) as UpstreamOembed;
+  return (await res.json()) as OembedPayload;
 }
 
 function setup(outcome: GraphOutcome, options: { perHour?: number; share?: number } = {}) {
@@ -75,10 +75,10 @@ describe('createUpstreamRound', () => {
     assert.deepEqual(entry, { ...entry, kind: 'not_embeddable', post: POST.url, until: T0 + 700 });
   });
 
-  test('html the sanitiser rejects is upstream_invalid (stale allowed), counts for the post\'s back-off but never the breaker, logged without the html', async () => {
+  test('html the sanitiser rejects is upstream_invalid, counts for the post\'s back-off but never the breaker, logged without the html', async () => {
     const s = setup({ kind: 'ok', oembed: { ...(await recordedOembed()), html: '<div>no blockquote</div>' } });
     const err = await rejection(s.round(QUERY, CLIENT));
-    assert.deepEqual([err.code, err.options], ['upstream_invalid', { staleOk: true }]);
+    assert.deepEqual([err.code, err.options], ['upstream_invalid', {}]);
     assert.equal(s.metrics.upstreamCalls.render().includes('outcome="invalid"} 1'), true);
     assert.equal(s.lines.length, 1);
     assert.equal(s.lines[0]!.includes('no blockquote'), false);
@@ -95,18 +95,18 @@ describe('createUpstreamRound', () => {
     const acquire = s.breaker.acquire.bind(s.breaker);
     s.breaker.acquire = () => { acquired++; return acquire(); };
     const err = await rejection(s.round(QUERY, CLIENT));
-    assert.deepEqual([err.code, err.options, acquired, s.requests.length], ['upstream_unavailable', { retryAfterSeconds: 30, staleOk: true }, 0, 2]);
+    assert.deepEqual([err.code, err.options, acquired, s.requests.length], ['upstream_unavailable', { retryAfterSeconds: 30 }, 0, 2]);
     assert.equal(s.metrics.rejected.render().includes('reason="key_backoff"} 1'), true);
   });
 
-  test('a client over its share gets 429 (stale allowed) with the seconds until its next call, and one hint in the log', async () => {
+  test('a client over its share gets 429 with the seconds until its next call, and one hint in the log', async () => {
     // Budget 10, share 0.2: two calls, then one every 18 minutes.
     const s = setup({ kind: 'not_embeddable' }, { share: 0.2 });
     const other = (code: string) => ({ ...QUERY, post: canonicalisePostUrl(`https://www.instagram.com/p/${code}/`)! });
     await s.round(other('a1'), CLIENT);
     await s.round(other('a2'), CLIENT);
     const err = await rejection(s.round(other('a3'), CLIENT));
-    assert.deepEqual([err.code, err.options], ['rate_limited', { retryAfterSeconds: 1800, staleOk: true }]);
+    assert.deepEqual([err.code, err.options], ['rate_limited', { retryAfterSeconds: 1800 }]);
     await rejection(s.round(other('a4'), CLIENT));
     await s.round(other('b1'), { key: '192.0.2.2', exempt: false });
     await s.round(other('c1'), { key: '192.0.2.1', exempt: true });
@@ -123,22 +123,23 @@ describe('createUpstreamRound', () => {
     const acquire = s.breaker.acquire.bind(s.breaker);
     s.breaker.acquire = () => { acquired++; return acquire(); };
     const err = await rejection(s.round(QUERY, CLIENT));
-    assert.deepEqual([err.code, err.options.staleOk, acquired, s.requests.length], ['upstream_unavailable', true, 0, 1]);
+    assert.deepEqual([err.code, err.options.retryAfterSeconds, acquired, s.requests.length], ['upstream_unavailable', s.budget.check(), 0, 1]);
   });
 
-  const errors: Array<[GraphOutcome, string, boolean]> = [
-    [{ kind: 'invalid_url' }, 'invalid_url', false],
-    [{ kind: 'invalid_param' }, 'invalid_param', false],
-    [{ kind: 'rate_limited', retryAfterSeconds: 42 }, 'upstream_unavailable', true],
-    [{ kind: 'transient' }, 'upstream_unavailable', true],
-    [{ kind: 'timeout' }, 'upstream_timeout', true],
-    [{ kind: 'invalid' }, 'upstream_invalid', true],
-    [{ kind: 'error' }, 'upstream_error', false],
+  // Whether a stale entry may answer instead is decided from the code alone (hits.test.ts, staleIfError).
+  const errors: Array<[GraphOutcome, string]> = [
+    [{ kind: 'invalid_url' }, 'invalid_url'],
+    [{ kind: 'invalid_param' }, 'invalid_param'],
+    [{ kind: 'rate_limited', retryAfterSeconds: 42 }, 'upstream_unavailable'],
+    [{ kind: 'transient' }, 'upstream_unavailable'],
+    [{ kind: 'timeout' }, 'upstream_timeout'],
+    [{ kind: 'invalid' }, 'upstream_invalid'],
+    [{ kind: 'error' }, 'upstream_error'],
   ];
-  for (const [outcome, code, staleOk] of errors) {
-    test(`${outcome.kind} → ${code}${staleOk ? ' (stale may be served)' : ''}`, async () => {
+  for (const [outcome, code] of errors) {
+    test(`${outcome.kind} → ${code}`, async () => {
       const err = await rejection(setup(outcome).round(QUERY, CLIENT));
-      assert.deepEqual([err.code, err.options.staleOk === true], [code, staleOk]);
+      assert.equal(err.code, code);
       if (outcome.kind === 'rate_limited') assert.equal(err.options.retryAfterSeconds, 42);
       if (outcome.kind === 'transient') assert.equal(err.options.retryAfterSeconds, 5);
     });
