@@ -52,7 +52,7 @@ const DEFAULT_WIDTH = 540;
  * @attr {'idle'|'loading'|'rendered'|'fallback'} state - Read-only, reflected by the element.
  *
  * @fires {CustomEvent<{url: string}>} ig-embed-load - Once, after `state` became `rendered`. Bubbles, composed.
- * @fires {CustomEvent<{reason: FallbackReason}>} ig-embed-fallback - Once, after `state` became `fallback`; `detail.reason` is one of invalid_url, not_embeddable, proxy_error, network, script_blocked, timeout. Bubbles, composed.
+ * @fires {CustomEvent<{reason: FallbackReason}>} ig-embed-fallback - Once, after `state` became `fallback`; `detail.reason` is one of invalid_url, not_embeddable, origin_not_allowed, proxy_error, network, script_blocked, timeout. Bubbles, composed.
  *
  * @slot embed - Filled by the element itself with its light-DOM wrapper (`[data-ig-embed-content]`); not for authors.
  *
