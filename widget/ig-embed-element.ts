@@ -3,6 +3,7 @@
 // lit-html would add 3 KB gzip to a classic script whose budget is 9 KB (measured: 9.9 KB with LitElement).
 import { ReactiveElement, css, type PropertyValues } from '@lit/reactive-element';
 import { MAX_EMBED_WIDTH, MIN_EMBED_WIDTH } from '../instagram/embed-width.js';
+import { warnOnce } from './diagnostics.js';
 import { h } from './dom.js';
 import { runEmbed } from './embed-run.js';
 import { cardStyles, fallbackCard } from './fallback-card.js';
@@ -238,7 +239,7 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
     await this.ready(signal);
     if (signal.aborted) return;
     this._setState('loading');
-    const endpoint = this.endpoint || IgEmbedElement.endpoint || location.origin;
+    const endpoint = this._endpoint();
     const outcome = await runEmbed(
       {
         host: this,
@@ -265,6 +266,7 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
   private _fallback(reason: FallbackReason): void {
     this._reason = reason;
     this._setState('fallback');
+    warnOnce(reason, this, this._endpoint(), IgEmbedElement.scriptSrc);
     this.dispatchEvent(new CustomEvent('ig-embed-fallback', { detail: { reason }, bubbles: true, composed: true }));
   }
 
@@ -282,6 +284,10 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
     this._state = state;
     this.setAttribute('state', state);
     this.requestUpdate();
+  }
+
+  private _endpoint(): string {
+    return this.endpoint || IgEmbedElement.endpoint || location.origin;
   }
 
   private _maxwidth(): number | undefined {
