@@ -36,7 +36,8 @@ const DEFAULT_WIDTH = 540;
  * Shows one Instagram post. The post's `blockquote.instagram-media` is placed in a light-DOM wrapper
  * (Instagram's embed.js only scans the document, not shadow roots) and slotted into a shadow root that
  * holds the reserved box and the fallback card. The page author's own child (for example a plain link)
- * is the no-JavaScript fallback and is hidden once the element runs.
+ * is the no-JavaScript fallback and is hidden once the element runs. While `idle` or `loading` the element
+ * has `aria-busy="true"`; Instagram's iframe gets a `title` (`strings.frameTitleBy` / `frameTitle`).
  *
  * @element ig-embed
  *
@@ -193,9 +194,8 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
     super.update(changed);
     const frame = this._frame as HTMLElement;
     // The slot stays in place while the embed is shown (re-slotting would disturb the iframe).
-    // Card text: defaults first, so a page-wide strings object written before a string was added still works.
     const content = this._state === 'fallback'
-      ? fallbackCard(this, this._reason, this._data, { ...defaultStrings, ...IgEmbedElement.strings, ...this.strings })
+      ? fallbackCard(this, this._reason, this._data, this._text())
       : (this._slot as HTMLSlotElement);
     if (frame.firstChild !== content) frame.replaceChildren(content);
     // CSSOM, not style attributes, so a strict style-src does not block our own box.
@@ -249,6 +249,7 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
         scriptSrc: IgEmbedElement.scriptSrc,
         received: (data) => (this._data = data),
         measured: (height) => this._grow(height),
+        title: (data) => this._frameTitle(data.author_name || post.username),
       },
       signal,
     ).catch(() => undefined);
@@ -283,7 +284,21 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
   private _setState(state: IgEmbedState): void {
     this._state = state;
     this.setAttribute('state', state);
+    // Assistive technology waits for the post (or the card) instead of reading an empty box.
+    this.ariaBusy = state === 'idle' || state === 'loading' ? 'true' : null;
     this.requestUpdate();
+  }
+
+  // Defaults first, so a page-wide strings object written before a string was added still works.
+  private _text(): IgEmbedStrings {
+    return { ...defaultStrings, ...IgEmbedElement.strings, ...this.strings };
+  }
+
+  /** "Instagram post by {author}", the author as the card would name it, else "Instagram post". */
+  private _frameTitle(upstreamAuthor: string | undefined): string {
+    const author = this.author || upstreamAuthor;
+    const text = this._text();
+    return author ? text.frameTitleBy.replace('{author}', () => author) : text.frameTitle;
   }
 
   private _endpoint(): string {
