@@ -1,4 +1,5 @@
-// What assistive technology is told: aria-busy while the box waits, and a name for Instagram's iframe.
+// What assistive technology is told: aria-busy while the box waits, a name for Instagram's iframe, and a
+// card that reads the same whatever text styles the host page lets it inherit.
 import '../../widget/index.js';
 import { cleanup, container, deepEqual, embed, equal, nextEvent, post, unique, untilState } from './support/helpers.js';
 import type { IgEmbedElement } from '../../widget/element.js';
@@ -92,5 +93,44 @@ describe('the title of Instagram\'s iframe', () => {
     });
     // Late…: MOUNTED comes 600 ms after the iframe loads.
     equal(await named, 'Instagram post rendered=false state=loading');
+  });
+});
+
+describe('the card\'s text on a host page with unusual inherited text styles', () => {
+  // Inherited text properties a host page may set, to values that would visibly change the card. Left
+  // out on purpose: hyphens and overflow-wrap (they act only where a word would overflow, by the page's
+  // language) and direction (a right-to-left page gets a right-to-left card).
+  const HOSTILE = 'text-align:center;letter-spacing:4px;word-spacing:12px;text-transform:uppercase;line-height:3;'
+    + 'font-style:italic;font-weight:900;font-variant:small-caps;text-indent:40px;white-space:pre;text-shadow:1px 1px red;'
+    + 'font-feature-settings:"smcp";font-kerning:none;font-stretch:condensed;word-break:break-all';
+  const PROPERTIES = ['textAlign', 'letterSpacing', 'wordSpacing', 'textTransform', 'lineHeight', 'fontStyle', 'fontWeight',
+    'fontVariantCaps', 'textIndent', 'whiteSpace', 'textShadow', 'fontFeatureSettings', 'fontKerning', 'fontStretch', 'wordBreak'] as const;
+
+  /** The card's parts under a host of `style`: their computed text properties and their boxes relative to the card. */
+  async function cardUnder(style: string): Promise<Record<string, string>> {
+    const host = container().appendChild(document.createElement('div'));
+    host.style.cssText = style;
+    const element = embed({ url: `https://www.instagram.com/janedoe/p/${unique('Gone')}/`, loading: 'eager' }, host);
+    await nextEvent(element, 'ig-embed-fallback');
+    await element.updateComplete;
+    const root = element.shadowRoot as ShadowRoot;
+    const origin = (root.querySelector('[part=card]') as Element).getBoundingClientRect();
+    const described: Record<string, string> = {};
+    for (const part of ['card', 'author', 'provider', 'message', 'link']) {
+      const node = root.querySelector(`[part=${part}]`) as HTMLElement;
+      const text = part === 'message' ? (node.querySelector('p') as HTMLElement) : node;
+      const computed = getComputedStyle(text);
+      const box = text.getBoundingClientRect();
+      described[part] = `${PROPERTIES.map((name) => computed[name]).join(' | ')} @ ${Math.round(box.left - origin.left)},${Math.round(box.top - origin.top)} ${Math.round(box.width)}x${Math.round(box.height)}`;
+    }
+    return described;
+  }
+
+  it('reads and lays out exactly as on a plain page', async () => {
+    const plain = await cardUnder('');
+    const hostile = await cardUnder(HOSTILE);
+    deepEqual(hostile, plain);
+    // The plain card is the reference: the author's name starts at the left, after the avatar.
+    equal(plain.author?.startsWith('start | normal | 0px | none | 19.6px | normal | 600 | normal | 0px | '), true, plain.author);
   });
 });
