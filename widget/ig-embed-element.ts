@@ -267,8 +267,9 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
   private _fallback(reason: FallbackReason): void {
     this._reason = reason;
     this._setState('fallback');
-    warnOnce(reason, this, this._endpoint(), IgEmbedElement.scriptSrc);
     this.dispatchEvent(new CustomEvent('ig-embed-fallback', { detail: { reason }, bubbles: true, composed: true }));
+    // After the event: a page's console wrapper that throws cannot cost it.
+    warnOnce(reason, this, this._endpoint(), IgEmbedElement.scriptSrc);
   }
 
   /** Grows the reserved box to a MEASURE height, never shrinking it: the iframe's own border and margin come on top. */

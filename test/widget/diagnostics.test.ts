@@ -84,7 +84,7 @@ describe('console diagnostics for fallbacks', () => {
   it('not_embeddable writes nothing: a deleted or private post is not a fault to fix', async () => {
     const { reasons } = await twoFallbacks(() => ({ url: post(unique('Gone')) }));
     equal(reasons, 'not_embeddable,not_embeddable', 'reasons');
-    // The warning would have been written before the event was dispatched: nothing to wait for.
+    // The warning would have been written right after the event, in the same task: nothing to wait for.
     equal(takeWarnings(document.body).join('\n'), '', 'warnings');
   });
 
