@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright';
 import { freePort, startDemo, stopDemo, type ProxyProcess } from './harness.js';
 
 const README = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
@@ -96,6 +96,16 @@ describe('without the script: the host-page CSS line makes the link a card', { t
   });
   after(() => stopDemo({ browser, proxy }));
 
+  /** Runs `body` in a fresh 1280 × 900 context with `options`, closing it afterwards. */
+  async function inContext(options: BrowserContextOptions, body: (context: BrowserContext) => Promise<void>): Promise<void> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+    try {
+      await body(context);
+    } finally {
+      await context.close();
+    }
+  }
+
   /** Opens the article at `origin` (served by Playwright, so the page itself needs no server). */
   async function open(context: BrowserContext, origin: string, scriptSrc: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
     const page = await context.newPage();
@@ -119,63 +129,49 @@ describe('without the script: the host-page CSS line makes the link a card', { t
 
   for (const colorScheme of ['light', 'dark'] as const) {
     test(`with JavaScript off (${colorScheme} page), the link is centred, whole and readable in the reserved box`, async () => {
-      const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 }, colorScheme });
-      try {
+      await inContext({ javaScriptEnabled: false, colorScheme }, async (context) => {
         const page = await open(context, proxy.url, `${proxy.url}/ig-embed.js`, colorScheme);
-        // The page's own inline script would have run by now: JavaScript really is off.
+        // The script is served and would have set `state`: JavaScript really is off.
         assert.equal(await page.evaluate(() => document.querySelector('ig-embed')?.hasAttribute('state')), false);
         assert.deepEqual(await measure(page), READABLE_CARD);
-      } finally {
-        await context.close();
-      }
+      });
     });
   }
 
   test('the demo\'s CMS page, with its themed copy of the line, shows its first post\'s link as a card with JavaScript off', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
-    try {
+    await inContext({ javaScriptEnabled: false }, async (context) => {
       const page = await context.newPage();
       await page.goto(`${proxy.url}/cms.html`);
-      const cards = await measure(page);
-      assert.deepEqual({ ...cards, box: cards.box.replace(/^\d+x/, 'Wx') }, { ...READABLE_CARD, box: 'Wx640' });
-    } finally {
-      await context.close();
-    }
+      const card = await measure(page);
+      // The demo's column decides the width.
+      assert.deepEqual({ ...card, box: card.box.replace(/^\d+x/, 'Wx') }, { ...READABLE_CARD, box: 'Wx640' });
+    });
   });
 
   test('with the proxy down (the script cannot be fetched), the link is the card', async () => {
     const down = `http://127.0.0.1:${await freePort()}`;
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    try {
+    await inContext({}, async (context) => {
       const failed: string[] = [];
       context.on('requestfailed', (request) => failed.push(`${new URL(request.url()).pathname} ${request.failure()?.errorText}`));
       const page = await open(context, down, `${down}/ig-embed.js`);
       assert.deepEqual(failed, ['/ig-embed.js net::ERR_CONNECTION_REFUSED']);
       assert.deepEqual(await measure(page), READABLE_CARD);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('with the script blocked by the browser (an ad blocker, a CSP), the link is the card', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    try {
+    await inContext({}, async (context) => {
       await context.route('**/ig-embed.js', (route) => route.abort('blockedbyclient'));
       const page = await open(context, proxy.url, `${proxy.url}/ig-embed.js`);
       assert.deepEqual(await measure(page), READABLE_CARD);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test('with the script, the same page upgrades the element and the link goes (the cases above are the script\'s absence)', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    try {
+    await inContext({}, async (context) => {
       const page = await open(context, proxy.url, `${proxy.url}/ig-embed.js`);
       await page.waitForFunction(() => document.querySelector('ig-embed')?.matches(':defined'));
       assert.equal(await page.locator('ig-embed > a').isVisible(), false);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
