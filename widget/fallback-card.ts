@@ -18,10 +18,14 @@ export interface CardFields {
 // Written compact on purpose: Lit's css`` is shipped as is and counts against the classic script's budget.
 // --_b is the card background (the button's text takes it), --_m the muted panel mixed from the text colour.
 // Defaults follow the host page's `color-scheme` (light-dark()), so a dark page gets a dark card.
+// The card resets the inherited text properties a host page may have changed (a centred or spaced-out
+// page stays outside): `font` resets style, weight, variant, stretch, features and line-height; the rest
+// are listed. Direction is inherited on purpose.
 export const cardStyles = css`
 [part=card]{--_b:var(--ig-embed-background,light-dark(#fff,#121212));--_m:color-mix(in srgb,currentColor 4%,var(--_b));box-sizing:border-box;flex:1;display:flex;flex-direction:column;overflow:hidden;
 background:var(--_b);color:var(--ig-embed-color,light-dark(#262626,#f5f5f5));border:var(--ig-embed-border,1px solid light-dark(#dbdbdb,#363636));
-border-radius:var(--ig-embed-radius,3px);font:var(--ig-embed-font,14px/1.4 system-ui,sans-serif)}
+border-radius:var(--ig-embed-radius,3px);font:var(--ig-embed-font,14px/1.4 system-ui,sans-serif);
+text-align:start;text-indent:0;text-transform:none;letter-spacing:normal;word-spacing:normal;white-space:normal;text-shadow:none;word-break:normal}
 [part=header]{display:flex;align-items:center;gap:12px;padding:12px 16px}p{margin:0}
 [part=avatar]{box-sizing:border-box;flex:none;display:grid;place-items:center;width:38px;height:38px;border:2px solid transparent;border-radius:50%;
 font-weight:600;box-shadow:inset 0 0 0 2px var(--_b);background:linear-gradient(var(--_m),var(--_m)) padding-box,linear-gradient(45deg,#feda75,#fa7e1e,#d62976,#962fbf,#4f5bd5) border-box}

@@ -3,6 +3,7 @@
 // lit-html would add 3 KB gzip to a classic script whose budget is 9 KB (measured: 9.9 KB with LitElement).
 import { ReactiveElement, css, type PropertyValues } from '@lit/reactive-element';
 import { MAX_EMBED_WIDTH, MIN_EMBED_WIDTH } from '../instagram/embed-width.js';
+import { warnOnce } from './diagnostics.js';
 import { h } from './dom.js';
 import { runEmbed } from './embed-run.js';
 import { cardStyles, fallbackCard } from './fallback-card.js';
@@ -35,7 +36,8 @@ const DEFAULT_WIDTH = 540;
  * Shows one Instagram post. The post's `blockquote.instagram-media` is placed in a light-DOM wrapper
  * (Instagram's embed.js only scans the document, not shadow roots) and slotted into a shadow root that
  * holds the reserved box and the fallback card. The page author's own child (for example a plain link)
- * is the no-JavaScript fallback and is hidden once the element runs.
+ * is the no-JavaScript fallback and is hidden once the element runs. While `idle` or `loading` the element
+ * has `aria-busy="true"`; Instagram's iframe gets a `title` (`strings.frameTitleBy` / `frameTitle`).
  *
  * @element ig-embed
  *
@@ -52,7 +54,7 @@ const DEFAULT_WIDTH = 540;
  * @attr {'idle'|'loading'|'rendered'|'fallback'} state - Read-only, reflected by the element.
  *
  * @fires {CustomEvent<{url: string}>} ig-embed-load - Once, after `state` became `rendered`. Bubbles, composed.
- * @fires {CustomEvent<{reason: FallbackReason}>} ig-embed-fallback - Once, after `state` became `fallback`; `detail.reason` is one of invalid_url, not_embeddable, proxy_error, network, script_blocked, timeout. Bubbles, composed.
+ * @fires {CustomEvent<{reason: FallbackReason}>} ig-embed-fallback - Once, after `state` became `fallback`; `detail.reason` is one of invalid_url, not_embeddable, origin_not_allowed, proxy_error, network, script_blocked, timeout. Bubbles, composed.
  *
  * @slot embed - Filled by the element itself with its light-DOM wrapper (`[data-ig-embed-content]`); not for authors.
  *
@@ -192,9 +194,8 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
     super.update(changed);
     const frame = this._frame as HTMLElement;
     // The slot stays in place while the embed is shown (re-slotting would disturb the iframe).
-    // Card text: defaults first, so a page-wide strings object written before a string was added still works.
     const content = this._state === 'fallback'
-      ? fallbackCard(this, this._reason, this._data, { ...defaultStrings, ...IgEmbedElement.strings, ...this.strings })
+      ? fallbackCard(this, this._reason, this._data, this._text())
       : (this._slot as HTMLSlotElement);
     if (frame.firstChild !== content) frame.replaceChildren(content);
     // CSSOM, not style attributes, so a strict style-src does not block our own box.
@@ -238,7 +239,7 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
     await this.ready(signal);
     if (signal.aborted) return;
     this._setState('loading');
-    const endpoint = this.endpoint || IgEmbedElement.endpoint || location.origin;
+    const endpoint = this._endpoint();
     const outcome = await runEmbed(
       {
         host: this,
@@ -248,6 +249,7 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
         scriptSrc: IgEmbedElement.scriptSrc,
         received: (data) => (this._data = data),
         measured: (height) => this._grow(height),
+        title: (data) => this._frameTitle(data.author_name || post.username),
       },
       signal,
     ).catch(() => undefined);
@@ -266,6 +268,8 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
     this._reason = reason;
     this._setState('fallback');
     this.dispatchEvent(new CustomEvent('ig-embed-fallback', { detail: { reason }, bubbles: true, composed: true }));
+    // After the event: a page's console wrapper that throws cannot cost it.
+    warnOnce(reason, this, this._endpoint(), IgEmbedElement.scriptSrc);
   }
 
   /** Grows the reserved box to a MEASURE height, never shrinking it: the iframe's own border and margin come on top. */
@@ -281,7 +285,25 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
   private _setState(state: IgEmbedState): void {
     this._state = state;
     this.setAttribute('state', state);
+    // Assistive technology waits for the post (or the card) instead of reading an empty box.
+    this.ariaBusy = state === 'idle' || state === 'loading' ? 'true' : null;
     this.requestUpdate();
+  }
+
+  // Defaults first, so a page-wide strings object written before a string was added still works.
+  private _text(): IgEmbedStrings {
+    return { ...defaultStrings, ...IgEmbedElement.strings, ...this.strings };
+  }
+
+  /** "Instagram post by {author}", the author as the card would name it, else "Instagram post". */
+  private _frameTitle(upstreamAuthor: string | undefined): string {
+    const author = this.author || upstreamAuthor;
+    const text = this._text();
+    return author ? text.frameTitleBy.replace('{author}', () => author) : text.frameTitle;
+  }
+
+  private _endpoint(): string {
+    return this.endpoint || IgEmbedElement.endpoint || location.origin;
   }
 
   private _maxwidth(): number | undefined {

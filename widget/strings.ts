@@ -1,9 +1,13 @@
-/** The fallback card's visible text; override `IgEmbedElement.strings` (page-wide) or `el.strings` to translate. */
+/** The fallback card's visible text and the embed's accessible name; override `IgEmbedElement.strings` (page-wide) or `el.strings` to translate. */
 export interface IgEmbedStrings {
   /** The link to the post. */
   view: string;
   /** The provider attribution. */
   provider: string;
+  /** The accessible name (title) of Instagram's iframe when the author is unknown. */
+  frameTitle: string;
+  /** The same when the author is known: `{author}` is replaced by the name. */
+  frameTitleBy: string;
   /** The card's message when the post is deleted, private or not embeddable. */
   unavailable: string;
   /** The card's message for every other failure. */
@@ -15,6 +19,8 @@ export interface IgEmbedStrings {
 export const defaultStrings: IgEmbedStrings = {
   view: 'View this post on Instagram',
   provider: 'Instagram',
+  frameTitle: 'Instagram post',
+  frameTitleBy: 'Instagram post by {author}',
   unavailable: 'This post is unavailable.',
   failed: "This post couldn't be loaded here.",
   thumbnailAlt: 'Preview of the Instagram post',
