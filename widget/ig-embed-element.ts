@@ -348,6 +348,8 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
     this._granted = url;
     const scope = remember ? 'page' : 'element';
     this.dispatchEvent(new CustomEvent('ig-embed-consent', { detail: { url, scope }, bubbles: true, composed: true }));
+    // A listener may have revoked it at once (a consent manager saying no): then nothing loads.
+    if (this._granted !== url) return;
     if (!remember) return this._admit?.();
     try {
       localStorage.setItem(CONSENT_KEY, 'granted');

@@ -171,6 +171,17 @@ describe('the page-wide gate (IgEmbedElement.consent)', () => {
 });
 
 describe('IgEmbedElement.revokeConsent()', () => {
+  it('called by an ig-embed-consent listener, keeps the post behind its card and requests nothing', async () => {
+    const element = embed({ url: post(unique('Vetoed')), loading: 'eager', consent: 'required' });
+    await untilState(element, ['consent']);
+    const requests = await recordRequests();
+    element.addEventListener('ig-embed-consent', () => IgEmbedElement.revokeConsent(), { once: true });
+    await allow(element);
+    await absence();
+    equal(element.state, 'consent', 'state');
+    deepEqual(await requests(), [], 'requests');
+  });
+
   it('puts every gated element back into consent without its iframe and blockquote; a new grant is a new run with its own ig-embed-load', async () => {
     IgEmbedElement.consent = 'required';
     const gated = [embed({ url: post(unique('RevokeA')), loading: 'eager' }), embed({ url: post(unique('RevokeB')), loading: 'eager', consent: 'required' })];
