@@ -1,4 +1,4 @@
-/** The fallback card's visible text and the embed's accessible name; override `IgEmbedElement.strings` (page-wide) or `el.strings` to translate. */
+/** The cards' visible text (fallback and consent) and the embed's accessible name; override `IgEmbedElement.strings` (page-wide) or `el.strings` to translate. */
 export interface IgEmbedStrings {
   /** The link to the post. */
   view: string;
@@ -14,6 +14,14 @@ export interface IgEmbedStrings {
   failed: string;
   /** Alt text for the thumbnail when no `thumbnail-alt` is given. */
   thumbnailAlt: string;
+  /** The consent card's sentence: what loading the post does. */
+  consentNotice: string;
+  /** The consent card's link text to Instagram's privacy policy. */
+  privacyPolicy: string;
+  /** The consent card's button, which loads the post. */
+  consentButton: string;
+  /** The consent card's checkbox label (shown only when the page opted in to remembering). */
+  consentRemember: string;
 }
 
 export const defaultStrings: IgEmbedStrings = {
@@ -24,4 +32,8 @@ export const defaultStrings: IgEmbedStrings = {
   unavailable: 'This post is unavailable.',
   failed: "This post couldn't be loaded here.",
   thumbnailAlt: 'Preview of the Instagram post',
+  consentNotice: 'Loading this post sends data to Instagram (Meta).',
+  privacyPolicy: 'Privacy policy',
+  consentButton: 'Load post',
+  consentRemember: 'Always allow Instagram on this site',
 };
