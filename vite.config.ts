@@ -12,7 +12,8 @@ const proxyTarget = process.env.IG_EMBED_PROXY ?? 'http://127.0.0.1:8787';
 
 /** The demo pages share one site header and footer; each page is marked as the current one in its navigation. */
 const DEMO_PAGES: Array<[href: string, label: string]> = [
-  ['./', 'Home'], ['./cms.html', 'CMS page'], ['./spa.html', 'SPA'], ['./fallbacks.html', 'Fallbacks'], ['./status.html', 'Proxy status'],
+  ['./', 'Home'], ['./cms.html', 'CMS page'], ['./spa.html', 'SPA'], ['./fallbacks.html', 'Fallbacks'], ['./consent.html', 'Consent'],
+  ['./status.html', 'Proxy status'],
 ];
 
 const DEMO_FOOTER = `<footer class="site-footer">
@@ -76,6 +77,7 @@ const builds: Record<string, UserConfig> = {
           cms: resolve(root, 'demo/cms.html'),
           spa: resolve(root, 'demo/spa.html'),
           fallbacks: resolve(root, 'demo/fallbacks.html'),
+          consent: resolve(root, 'demo/consent.html'),
           status: resolve(root, 'demo/status.html'),
           blocked: resolve(root, 'demo/blocked.html'),
         },

@@ -5,6 +5,10 @@ import { chromiumLaunchOptions } from './test/support/chromium.mjs';
 import { routeInstagram } from './test/support/fake-instagram/index.mjs';
 import { proxyFake, trustedTypesHeader } from './test/widget/support/proxy-fake.mjs';
 import { proxySanitizer } from './test/widget/support/proxy-sanitizer.mjs';
+import { requestLog } from './test/widget/support/request-log.mjs';
+
+/** Every request of every test page (GET /__requests), shared with the Firefox config. */
+export const requests = requestLog();
 
 export default {
   files: 'test/widget/**/*.test.ts',
@@ -12,7 +16,7 @@ export default {
   hostname: '127.0.0.1',
   concurrency: 2,
   testFramework: { config: { timeout: 8000 } },
-  middleware: [proxyFake(), proxySanitizer, trustedTypesHeader],
+  middleware: [requests.middleware, proxyFake(), proxySanitizer, trustedTypesHeader],
   plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' })],
   browsers: [
     playwrightLauncher({
@@ -20,7 +24,9 @@ export default {
       launchOptions: chromiumLaunchOptions(),
       async createPage({ context }) {
         await routeInstagram(context);
-        return context.newPage();
+        const page = await context.newPage();
+        requests.watch(page);
+        return page;
       },
     }),
   ],

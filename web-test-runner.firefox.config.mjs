@@ -1,7 +1,7 @@
 // web-test-runner: the same widget tests in headless Firefox ESR (Puppeteer over WebDriver BiDi), with
 // Instagram faked by request interception, since Playwright's routing drives only its own browsers.
 import { puppeteerLauncher } from '@web/test-runner-puppeteer';
-import base from './web-test-runner.config.mjs';
+import base, { requests } from './web-test-runner.config.mjs';
 import { interceptInstagram } from './test/support/fake-instagram/index.mjs';
 
 export default {
@@ -16,6 +16,7 @@ export default {
       async createPage({ context }) {
         const page = await context.newPage({ type: 'window' });
         await interceptInstagram(page);
+        requests.watch(page);
         return page;
       },
     }),

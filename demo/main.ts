@@ -1,24 +1,5 @@
 // Entry of the static demo pages: registers <ig-embed> from the npm build and mirrors each element's state in a label.
 import '../widget/index.js';
+import { mirrorStates } from './state-pills.js';
 
-/** Keeps the `.state` pill next to an element in step with its reflected `state` attribute and fallback reason. */
-function mirrorState(element: Element, pill: HTMLElement): void {
-  let reason = '';
-  const show = (): void => {
-    const state = element.getAttribute('state') ?? 'idle';
-    pill.dataset.state = state;
-    pill.textContent = state === 'fallback' && reason ? `fallback: ${reason}` : state;
-  };
-  element.addEventListener('ig-embed-fallback', (event) => {
-    reason = String((event as CustomEvent<{ reason?: string }>).detail?.reason ?? '');
-    show();
-  });
-  new MutationObserver(show).observe(element, { attributes: true, attributeFilter: ['state'] });
-  show();
-}
-
-for (const holder of document.querySelectorAll<HTMLElement>('[data-embed-holder], figure.embed')) {
-  const element = holder.querySelector('ig-embed');
-  const pill = holder.querySelector<HTMLElement>('.state');
-  if (element && pill) mirrorState(element, pill);
-}
+mirrorStates();

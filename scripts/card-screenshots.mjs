@@ -1,4 +1,4 @@
-// Screenshots of the fallback card in each situation, light and dark, and of posts rendered by the fake
+// Screenshots of the fallback card in each situation and of the consent card, light and dark, and of posts rendered by the fake
 // Instagram (the test stand-in), for looking at (not an automated test). The proxy's answers are the
 // widget tests' fake proxy (test/widget/support/proxy-fake.mjs), keyed by shortcode prefix.
 // Usage: npx vite build --mode script && node scripts/card-screenshots.mjs [outDir]   (default test-output/cards)
@@ -22,6 +22,8 @@ const CASES = [
   ['username-url', 'proxy_error, /{username}/p/ URL', { url: 'https://www.instagram.com/natgeo/p/BrokenD4/' }],
   ['broken-thumbnail', 'proxy_error, thumbnail fails', { url: 'https://www.instagram.com/p/BrokenE5/', author: 'Łukasz', thumbnail: '/missing.png' }],
   ['invalid-url', 'invalid_url', { url: 'https://example.com/not-a-post' }],
+  ['consent', 'consent card, /{username}/p/ URL', { url: 'https://www.instagram.com/natgeo/p/ConsentF6/', consent: 'required' }],
+  ['consent-thumbnail', 'consent card, author + thumbnail', { url: 'https://www.instagram.com/p/ConsentG7/', consent: 'required', author: 'instagram', 'author-url': 'https://www.instagram.com/instagram/', thumbnail: '/thumb.svg', 'thumbnail-alt': 'A sunrise' }],
 ];
 
 function page(scheme) {
@@ -33,7 +35,7 @@ function page(scheme) {
 <style>body{margin:0;padding:24px;font:13px system-ui;background:${scheme === 'dark' ? '#0b0b0b' : '#f4f4f5'};color:${scheme === 'dark' ? '#ddd' : '#333'};
 display:grid;grid-template-columns:repeat(3,360px);gap:24px}figure{margin:0}figcaption{margin-bottom:6px}
 .short ig-embed{--ig-embed-min-height:380px}</style>
-<script src="/ig-embed.js" defer></script></head><body class="${process.env.CARD_CLASS ?? ''}">${cards}</body></html>`;
+<script src="/ig-embed.js" data-consent-remember defer></script></head><body class="${process.env.CARD_CLASS ?? ''}">${cards}</body></html>`;
 }
 
 const server = createServer((req, res) => {
@@ -74,7 +76,7 @@ try {
   await tab.screenshot({ path: `${out}/stand-in.png` });
   for (const scheme of ['light', 'dark']) {
     await tab.goto(`${base}/${scheme}`);
-    await tab.waitForFunction(() => [...document.querySelectorAll('ig-embed')].every((el) => el.getAttribute('state') === 'fallback'));
+    await tab.waitForFunction(() => [...document.querySelectorAll('ig-embed')].every((el) => ['fallback', 'consent'].includes(el.getAttribute('state'))));
     await tab.evaluate(() => document.fonts.ready);
     await tab.screenshot({ path: `${out}/all-${scheme}.png`, fullPage: true });
     for (const [name] of CASES) await tab.locator(`[data-name="${name}"]`).screenshot({ path: `${out}/${name}-${scheme}.png` });

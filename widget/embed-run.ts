@@ -22,6 +22,8 @@ export interface EmbedJob {
   received(data: OembedData): void;
   /** A MEASURE height from this post's iframe, while it has not mounted. */
   measured(height: number): void;
+  /** The accessible name for Instagram's iframe, from the page's attributes and the proxy's data. */
+  title(data: OembedData): string;
 }
 
 /**
@@ -43,7 +45,7 @@ export async function runEmbed(job: EmbedJob, signal: AbortSignal): Promise<Embe
   const wrapper = h('div', { slot: 'embed', 'data-ig-embed-content': '' }, quote);
   job.host.append(wrapper);
   signal.addEventListener('abort', () => wrapper.remove());
-  const outcome = await mount(wrapper, job, signal);
+  const outcome = await mount(wrapper, job, job.title(data), signal);
   // Drops the blockquote and any zero-height iframe that never mounted.
   if (outcome !== 'rendered') wrapper.remove();
   return outcome;
@@ -55,7 +57,7 @@ export async function runEmbed(job: EmbedJob, signal: AbortSignal): Promise<Embe
  * insertion to the mount (Meta's embed.js loads three iframes at a time, so that clock starts at our
  * iframe's insertion, not at the scan). The download of embed.js itself ends with load or error.
  */
-function mount(wrapper: HTMLElement, job: EmbedJob, signal: AbortSignal): Promise<EmbedOutcome> {
+function mount(wrapper: HTMLElement, job: EmbedJob, title: string, signal: AbortSignal): Promise<EmbedOutcome> {
   return new Promise((resolve, reject) => {
     let done = false;
     let mountClock: ReturnType<typeof setTimeout> | undefined;
@@ -84,6 +86,9 @@ function mount(wrapper: HTMLElement, job: EmbedJob, signal: AbortSignal): Promis
         // Until it mounts, the iframe lies over the blockquote instead of pushing it down (a layout
         // shift inside the box); once embed.js removes the blockquote it takes the same place in flow.
         iframe.style.position = 'absolute';
+        // embed.js gives its iframe no name, so a screen reader would announce a bare "frame"
+        // (WCAG 4.1.2); a title embed.js sets itself is kept.
+        iframe.title ||= title;
       }
       if (iframe?.classList.contains('instagram-media-rendered')) mounted();
     });

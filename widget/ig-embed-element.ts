@@ -3,8 +3,10 @@
 // lit-html would add 3 KB gzip to a classic script whose budget is 9 KB (measured: 9.9 KB with LitElement).
 import { ReactiveElement, css, type PropertyValues } from '@lit/reactive-element';
 import { MAX_EMBED_WIDTH, MIN_EMBED_WIDTH } from '../instagram/embed-width.js';
+import { warnOnce } from './diagnostics.js';
 import { h } from './dom.js';
 import { runEmbed } from './embed-run.js';
+import { consentCard, consentStyles } from './consent-card.js';
 import { cardStyles, fallbackCard } from './fallback-card.js';
 import { oembedHref, type FallbackReason, type OembedData } from './oembed-request.js';
 import { parsePostUrl } from './post-url.js';
@@ -13,17 +15,29 @@ import { defaultStrings, type IgEmbedStrings } from './strings.js';
 export type { FallbackReason, OembedData } from './oembed-request.js';
 export type { IgEmbedStrings } from './strings.js';
 
-/** `idle` (waiting to be near the viewport) → `loading` → `rendered` | `fallback`. */
-export type IgEmbedState = 'idle' | 'loading' | 'rendered' | 'fallback';
+/** `idle` (waiting to be near the viewport) → `consent` (gated elements only) → `loading` → `rendered` | `fallback`. */
+export type IgEmbedState =
+  | 'idle'
+  | 'consent'
+  | 'loading'
+  | 'rendered'
+  | 'fallback';
 
 export interface IgEmbedFallbackDetail {
   reason: FallbackReason;
+}
+
+/** A visitor allowed Instagram on a consent card: for this post (`element`), or for the site (`page`, the remember box). */
+export interface IgEmbedConsentDetail {
+  url: string;
+  scope: 'element' | 'page';
 }
 
 declare global {
   interface HTMLElementEventMap {
     'ig-embed-load': CustomEvent<{ url: string }>;
     'ig-embed-fallback': CustomEvent<IgEmbedFallbackDetail>;
+    'ig-embed-consent': CustomEvent<IgEmbedConsentDetail>;
   }
 }
 
@@ -31,11 +45,27 @@ declare global {
 // captioned post at that width) is in the styles and in the documented host-page CSS line.
 const DEFAULT_WIDTH = 540;
 
+// Page-wide consent (issue 15): granted by `grantConsent()` or the remember box, for every element of
+// this class on the page. The connected elements are kept for grant and revoke to reach them.
+const CONSENT_KEY = 'ig-embed:consent';
+let pageConsent = false;
+const connected = new Set<IgEmbedElement>();
+
+/** The remembered choice, read only when the page opted in (storage may be disabled: then there is none). */
+function remembered(): boolean {
+  try {
+    return IgEmbedElement.consentRemember && localStorage.getItem(CONSENT_KEY) === 'granted';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Shows one Instagram post. The post's `blockquote.instagram-media` is placed in a light-DOM wrapper
  * (Instagram's embed.js only scans the document, not shadow roots) and slotted into a shadow root that
  * holds the reserved box and the fallback card. The page author's own child (for example a plain link)
- * is the no-JavaScript fallback and is hidden once the element runs.
+ * is the no-JavaScript fallback and is hidden once the element runs. While `idle` or `loading` the element
+ * has `aria-busy="true"`; Instagram's iframe gets a `title` (`strings.frameTitleBy` / `frameTitle`).
  *
  * @element ig-embed
  *
@@ -49,10 +79,12 @@ const DEFAULT_WIDTH = 540;
  * @attr {string} author-url - Author profile URL for the fallback card (http or https).
  * @attr {string} thumbnail - Image URL for the fallback card.
  * @attr {string} thumbnail-alt - Alt text for that image.
- * @attr {'idle'|'loading'|'rendered'|'fallback'} state - Read-only, reflected by the element.
+ * @attr {'required'|'granted'} consent - `required`: nothing is requested until the visitor or the page gives consent (the consent card shows meanwhile); `granted`: no gate for this element. Default: `IgEmbedElement.consent`.
+ * @attr {'idle'|'consent'|'loading'|'rendered'|'fallback'} state - Read-only, reflected by the element.
  *
- * @fires {CustomEvent<{url: string}>} ig-embed-load - Once, after `state` became `rendered`. Bubbles, composed.
- * @fires {CustomEvent<{reason: FallbackReason}>} ig-embed-fallback - Once, after `state` became `fallback`; `detail.reason` is one of invalid_url, not_embeddable, proxy_error, network, script_blocked, timeout. Bubbles, composed.
+ * @fires {CustomEvent<{url: string}>} ig-embed-load - Once per run, after `state` became `rendered`. Bubbles, composed.
+ * @fires {CustomEvent<{reason: FallbackReason}>} ig-embed-fallback - Once per run, after `state` became `fallback`; `detail.reason` is one of invalid_url, not_embeddable, origin_not_allowed, proxy_error, network, script_blocked, timeout. Bubbles, composed.
+ * @fires {CustomEvent<{url: string, scope: 'element'|'page'}>} ig-embed-consent - A visitor allowed Instagram on the consent card: `element` for this post, `page` with the remember box ticked. Before `state` leaves `consent`. Bubbles, composed.
  *
  * @slot embed - Filled by the element itself with its light-DOM wrapper (`[data-ig-embed-content]`); not for authors.
  *
@@ -67,6 +99,9 @@ const DEFAULT_WIDTH = 540;
  * @csspart thumbnail - The card's image (object-fit: cover; hidden if it fails to load, then the message shows).
  * @csspart message - The Instagram glyph and a short sentence, when there is no thumbnail.
  * @csspart link - The button-like "View this post on Instagram" link.
+ * @csspart consent - The consent card, in the fallback card's box and style (header, media and link parts as there).
+ * @csspart consent-button - The consent card's button, which loads the post.
+ * @csspart consent-remember - The consent card's "Always allow Instagram on this site" checkbox and its label (only with `IgEmbedElement.consentRemember`).
  *
  * Colour defaults follow the host page's `color-scheme` (light, or dark under `color-scheme: dark`).
  * @cssprop [--ig-embed-min-height=640px] - Height reserved while loading and kept by the fallback.
@@ -91,6 +126,34 @@ export class IgEmbedElement extends ReactiveElement {
   static scriptSrc = 'https://www.instagram.com/embed.js';
   /** Page-wide card text; replace or spread over it to translate. */
   static strings: IgEmbedStrings = defaultStrings;
+  /** Page-wide consent gate for elements without a `consent` attribute: `'required'` gates them. Default `''`: no gate. */
+  static consent: 'required' | 'granted' | '' = '';
+  /** Offer "Always allow Instagram on this site" on consent cards (stored in localStorage when ticked). Off: nothing is stored or read. */
+  static consentRemember = false;
+
+  /** Consent for the whole page: every gated element loads, and so does any added later. */
+  static grantConsent(): void {
+    pageConsent = true;
+    for (const element of connected) element._admit?.();
+  }
+
+  /**
+   * Withdraws consent: every gated element that got past the gate goes back to `consent` (its iframe and
+   * blockquote removed), grants on cards are forgotten and the remembered choice is deleted. Cookies Meta
+   * has already set stay: only the visitor's browser can delete them.
+   */
+  static revokeConsent(): void {
+    pageConsent = false;
+    try {
+      localStorage.removeItem(CONSENT_KEY);
+    } catch {
+      // Storage disabled: nothing can have been remembered.
+    }
+    for (const element of connected) {
+      element._granted = undefined;
+      if (element._admitted) void element._start();
+    }
+  }
 
   static override properties = {
     url: {},
@@ -103,6 +166,7 @@ export class IgEmbedElement extends ReactiveElement {
     authorUrl: { attribute: 'author-url' },
     thumbnail: {},
     thumbnailAlt: { attribute: 'thumbnail-alt' },
+    consent: {},
     strings: { attribute: false },
   };
 
@@ -125,6 +189,7 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
 :host(:not([state=rendered],[state=fallback])) [part=frame]{height:var(--ig-embed-min-height,640px);background:var(--ig-embed-skeleton,light-dark(#efefef,#262626))}
 ::slotted(*){position:relative}`,
     cardStyles,
+    consentStyles,
   ];
 
   declare url: string;
@@ -137,6 +202,7 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
   declare authorUrl: string;
   declare thumbnail: string;
   declare thumbnailAlt: string;
+  declare consent: 'required' | 'granted' | '';
   /** Per-element card text, merged over `IgEmbedElement.strings`. */
   declare strings: Partial<IgEmbedStrings> | undefined;
 
@@ -148,6 +214,12 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
   private _height = 0;
   private _frame: HTMLElement | undefined;
   private _slot: HTMLSlotElement | undefined;
+  /** Ends this run's wait in `consent`. */
+  private _admit: (() => void) | undefined;
+  /** This run was gated and got past the gate (revoking consent restarts it). */
+  private _admitted = false;
+  /** The post a visitor allowed on this element's card. */
+  private _granted: string | undefined;
 
   /** Where the element is in its life; reflected to the `state` attribute. Read-only. */
   get state(): IgEmbedState {
@@ -161,6 +233,7 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
 
   override connectedCallback(): void {
     super.connectedCallback();
+    connected.add(this);
     // Re-added after removal: run again (the first run starts from the first update, so that
     // properties set right after creation are in place).
     if (this.hasUpdated) this.requestUpdate();
@@ -168,13 +241,14 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    connected.delete(this);
     this._run?.abort();
     this._run = undefined;
   }
 
   // Runs before render, so the state the run starts with is rendered in this same update.
   protected override willUpdate(): void {
-    const key = [this.url, this.endpoint, this.maxwidth, this.hidecaption].join(' ');
+    const key = [this.url, this.endpoint, this.maxwidth, this.hidecaption, this.consent].join(' ');
     if (this.isConnected && (!this._run || key !== this._key)) {
       this._key = key;
       void this._start();
@@ -192,10 +266,12 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
     super.update(changed);
     const frame = this._frame as HTMLElement;
     // The slot stays in place while the embed is shown (re-slotting would disturb the iframe).
-    // Card text: defaults first, so a page-wide strings object written before a string was added still works.
+    const text = this._text();
     const content = this._state === 'fallback'
-      ? fallbackCard(this, this._reason, this._data, { ...defaultStrings, ...IgEmbedElement.strings, ...this.strings })
-      : (this._slot as HTMLSlotElement);
+      ? fallbackCard(this, this._reason, this._data, text)
+      : this._state === 'consent'
+        ? consentCard(this, text, IgEmbedElement.consentRemember, (remember) => this._grant(remember))
+        : (this._slot as HTMLSlotElement);
     if (frame.firstChild !== content) frame.replaceChildren(content);
     // CSSOM, not style attributes, so a strict style-src does not block our own box.
     frame.style.maxWidth = `${this._maxwidth() ?? DEFAULT_WIDTH}px`;
@@ -205,9 +281,9 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
   }
 
   /**
-   * Resolves when the element may contact the network: at once for `loading="eager"`, else when it
-   * comes within one viewport of the screen. A consent gate would extend this (and add a `waiting`
-   * state); nothing is requested before it resolves. Never resolves once `signal` aborts.
+   * Resolves when the element may contact the network as far as its position goes: at once for
+   * `loading="eager"`, else when it comes within one viewport of the screen. The consent gate comes
+   * after it; nothing is requested before both have passed. Never resolves once `signal` aborts.
    */
   protected ready(signal: AbortSignal): Promise<void> {
     if (this.loading === 'eager') return Promise.resolve();
@@ -225,20 +301,30 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
     });
   }
 
-  /** One life for the current url: idle → ready (near the viewport) → loading → the run's outcome → its event. */
+  /** One life for the current url: idle → ready (near the viewport) → consent, if gated → loading → the run's outcome → its event. */
   private async _start(): Promise<void> {
     this._run?.abort();
     const { signal } = (this._run = new AbortController());
-    this._data = this._reason = undefined;
+    this._data = this._reason = this._admit = undefined;
     this._height = 0;
+    this._admitted = false;
     this._setState('idle');
 
     const post = parsePostUrl(this.url);
     if (!post) return this._fallback('invalid_url');
     await this.ready(signal);
     if (signal.aborted) return;
+    // The gate: the element's own attribute wins over the page-wide setting.
+    if (this.consent === 'required' || (this.consent !== 'granted' && IgEmbedElement.consent === 'required')) {
+      if (!pageConsent && this._granted !== post.url && !remembered()) {
+        this._setState('consent');
+        await new Promise<void>((resolve) => (this._admit = resolve));
+        if (signal.aborted) return;
+      }
+      this._admitted = true;
+    }
     this._setState('loading');
-    const endpoint = this.endpoint || IgEmbedElement.endpoint || location.origin;
+    const endpoint = this._endpoint();
     const outcome = await runEmbed(
       {
         host: this,
@@ -248,6 +334,7 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
         scriptSrc: IgEmbedElement.scriptSrc,
         received: (data) => (this._data = data),
         measured: (height) => this._grow(height),
+        title: (data) => this._frameTitle(data.author_name || post.username),
       },
       signal,
     ).catch(() => undefined);
@@ -255,6 +342,23 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
     if (signal.aborted || !outcome) return;
     if (outcome === 'rendered') this._rendered(post.url);
     else this._fallback(outcome);
+  }
+
+  /** The consent card's button: this post, or (remember ticked) the whole page and the next visits. */
+  private _grant(remember: boolean): void {
+    const url = parsePostUrl(this.url)?.url as string;
+    this._granted = url;
+    const scope = remember ? 'page' : 'element';
+    this.dispatchEvent(new CustomEvent('ig-embed-consent', { detail: { url, scope }, bubbles: true, composed: true }));
+    // A listener may have revoked it at once (a consent manager saying no): then nothing loads.
+    if (this._granted !== url) return;
+    if (!remember) return this._admit?.();
+    try {
+      localStorage.setItem(CONSENT_KEY, 'granted');
+    } catch {
+      // Storage disabled: this page is allowed, later pages ask again.
+    }
+    IgEmbedElement.grantConsent();
   }
 
   private _rendered(url: string): void {
@@ -266,6 +370,8 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
     this._reason = reason;
     this._setState('fallback');
     this.dispatchEvent(new CustomEvent('ig-embed-fallback', { detail: { reason }, bubbles: true, composed: true }));
+    // After the event: a page's console wrapper that throws cannot cost it.
+    warnOnce(reason, this, this._endpoint(), IgEmbedElement.scriptSrc);
   }
 
   /** Grows the reserved box to a MEASURE height, never shrinking it: the iframe's own border and margin come on top. */
@@ -281,7 +387,26 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
   private _setState(state: IgEmbedState): void {
     this._state = state;
     this.setAttribute('state', state);
+    // Assistive technology waits for the post (or the card) instead of reading an empty box.
+    this.ariaBusy = state === 'idle' || state === 'loading' ? 'true' : null;
     this.requestUpdate();
+  }
+
+  // Defaults first, so a page-wide strings object written before a string was added still works.
+  /** Card text: defaults first, so a page-wide strings object written before a string was added still works. */
+  private _text(): IgEmbedStrings {
+    return { ...defaultStrings, ...IgEmbedElement.strings, ...this.strings };
+  }
+
+  /** "Instagram post by {author}", the author as the card would name it, else "Instagram post". */
+  private _frameTitle(upstreamAuthor: string | undefined): string {
+    const author = this.author || upstreamAuthor;
+    const text = this._text();
+    return author ? text.frameTitleBy.replace('{author}', () => author) : text.frameTitle;
+  }
+
+  private _endpoint(): string {
+    return this.endpoint || IgEmbedElement.endpoint || location.origin;
   }
 
   private _maxwidth(): number | undefined {

@@ -1,7 +1,14 @@
 /** Fetches oEmbed data from the proxy; identical requests share one fetch, reference-counted per caller. */
 
 /** Why an element shows its fallback card (the `detail.reason` of `ig-embed-fallback`). */
-export type FallbackReason = 'invalid_url' | 'not_embeddable' | 'proxy_error' | 'network' | 'script_blocked' | 'timeout';
+export type FallbackReason =
+  | 'invalid_url'
+  | 'not_embeddable'
+  | 'origin_not_allowed'
+  | 'proxy_error'
+  | 'network'
+  | 'script_blocked'
+  | 'timeout';
 
 /** The fields of the proxy's 200 body the widget uses. `author_*`/`thumbnail_*` only come from apps on older terms. */
 export interface OembedData {
@@ -97,6 +104,7 @@ async function load(href: string, signal: AbortSignal, retried = false): Promise
     await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
     return signal.aborted ? 'network' : load(href, signal, true);
   }
+  // The proxy's codes that name a cause the page can act on; every other error is proxy_error.
   const code = body?.error?.code;
-  return code === 'invalid_url' || code === 'not_embeddable' ? code : 'proxy_error';
+  return code === 'invalid_url' || code === 'not_embeddable' || code === 'origin_not_allowed' ? code : 'proxy_error';
 }

@@ -24,7 +24,7 @@ describe('front page and proxy status', { timeout: 120_000 }, () => {
         for (const [i, code] of shortcodes.entries()) assert.equal(await renderedPost(embeds.nth(i), code), 'rendered', code);
 
         const links = await v.page.locator('main a.card').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
-        const pages = ['cms.html', 'spa.html', 'fallbacks.html', 'status.html'].map((p) => `${proxy.url}/${p}`);
+        const pages = ['cms.html', 'spa.html', 'fallbacks.html', 'consent.html', 'status.html'].map((p) => `${proxy.url}/${p}`);
         assert.deepEqual(links, pages);
         for (const href of pages) assert.equal((await fetch(href)).status, 200, href);
 

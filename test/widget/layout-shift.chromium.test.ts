@@ -17,7 +17,7 @@ before(async () => {
   shiftObserver.observe({ type: 'layout-shift', buffered: true });
   const style = document.createElement('style');
   // The documented host-page line, exactly as the README gives it.
-  style.textContent = 'ig-embed:not(:defined){display:block;max-width:540px;min-width:326px;min-height:640px}';
+  style.textContent = 'ig-embed:not(:defined){display:grid;place-items:center;box-sizing:border-box;max-width:540px;min-width:326px;min-height:640px;border:1px solid #8884;border-radius:3px;text-align:center}';
   document.head.append(style);
   const page = document.createElement('main');
   page.innerHTML = `<h1 style="margin:0;font:24px/32px sans-serif">A page with ten posts</h1>${CODES.map(

@@ -20,6 +20,11 @@ describe('proxy answers that end in the fallback card', () => {
     equal(JSON.stringify(await fallbackReason(code)), JSON.stringify({ reason: 'proxy_error', state: 'fallback', calls: 1 }));
   });
 
+  it('maps 403 origin_not_allowed to reason origin_not_allowed, not proxy_error', async () => {
+    const code = unique('Refused');
+    equal(JSON.stringify(await fallbackReason(code)), JSON.stringify({ reason: 'origin_not_allowed', state: 'fallback', calls: 1 }));
+  });
+
   it('maps a destroyed connection to reason network', async () => {
     // Chromium retries a GET once when a reused keep-alive connection dies, so the call count is 1 or 2.
     const { reason, state } = await fallbackReason(unique('Drop'));

@@ -96,3 +96,22 @@ export interface FakeInstgrm {
 export function fakeInstgrm(): FakeInstgrm | undefined {
   return (window as { __fakeInstgrm?: FakeInstgrm }).__fakeInstgrm;
 }
+
+/**
+ * Every request this page and its frames have made so far, by URL, in order, to any host and whatever
+ * became of it, as the browser reported them to the test runner (support/request-log.mjs). Left out:
+ * `data:` URLs, which never leave the browser (Firefox reports them), and the test server's own live-reload
+ * script, which it injects into the HTML pages it serves.
+ */
+export async function pageRequests(): Promise<string[]> {
+  const response = await fetch(`/__requests?n=${unique('n')}`, { cache: 'no-store' });
+  if (!response.ok) throw new Error(await response.text());
+  const urls = (await response.json()) as string[];
+  return urls.filter((url) => !url.startsWith('data:') && new URL(url).pathname !== '/__web-dev-server__web-socket.js');
+}
+
+/** Starts a request count: the function it resolves with gives the requests made since, in order. */
+export async function recordRequests(): Promise<() => Promise<string[]>> {
+  const start = (await pageRequests()).length;
+  return async () => (await pageRequests()).slice(start);
+}

@@ -4,3 +4,4 @@ declare function it(title: string, body: () => void | Promise<unknown>): void;
 declare function before(body: () => void | Promise<unknown>): void;
 declare function beforeEach(body: () => void | Promise<unknown>): void;
 declare function afterEach(body: () => void | Promise<unknown>): void;
+declare function after(body: () => void | Promise<unknown>): void;

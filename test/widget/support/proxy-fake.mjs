@@ -7,6 +7,7 @@
  *   Busy…     429 Retry-After: 1 on the first request for that shortcode, then 200
  *   Closed…   503 upstream_unavailable, Retry-After: 1, every time
  *   Invalid…  400 invalid_url             Drop…     socket destroyed (network error)
+ *   Refused…  403 origin_not_allowed (what the proxy answers a page whose origin is not in ALLOWED_ORIGINS)
  *   Hostile…  200 whose html carries scripts, handlers and javascript: URLs around a clean blockquote
  *   Legacy…   200 era-B body (author_name, thumbnail_*)     Slow…   200 after 400 ms
  *   Hang…     accepts the request and never answers (until the browser gives up on it)
@@ -68,6 +69,7 @@ export function oembedAnswer(url, count = 1) {
   if (code.startsWith('Gone')) return error('not_embeddable');
   if (code.startsWith('Broken')) return error('upstream_error');
   if (code.startsWith('Invalid')) return error('invalid_url');
+  if (code.startsWith('Refused')) return error('origin_not_allowed');
   if (code.startsWith('Closed')) return error('upstream_unavailable', { 'Retry-After': '1' });
   if (code.startsWith('Busy') && count === 1) return error('rate_limited', { 'Retry-After': '1' });
   if (code.startsWith('Hostile')) return { ...ok, body: hostileBody(kind, code) };

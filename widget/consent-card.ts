@@ -1,0 +1,52 @@
+/** The consent card: the post as the page describes it, who gets data once it loads, and the button that loads it. */
+import { css } from '@lit/reactive-element';
+import { isMetaHost } from '../instagram/meta-hosts.js';
+import { h } from './dom.js';
+import { cardBox, type CardFields } from './fallback-card.js';
+import type { IgEmbedStrings } from './strings.js';
+
+/** Where the notice links: Instagram's privacy policy (Meta's, for Instagram). */
+export const PRIVACY_POLICY_URL = 'https://privacycenter.instagram.com/policy';
+
+// The box and the button come from the fallback card's styles (cardStyles lists `consent` and `consent-button`);
+// only what differs is here. Compact on purpose: it counts against the classic script's budget.
+export const consentStyles = css`
+[part=consent] [part=media]{min-height:0}[part=consent]>p{margin:14px 16px 0}[part=consent]>p a{color:inherit}
+[part=consent-remember]{display:flex;gap:8px;align-items:center;margin:12px 16px 0}
+input{margin:0}
+[part=consent-button]{font:inherit;font-weight:600;border:0;cursor:pointer;margin-bottom:0}
+[part=consent] [part=link]{margin-top:4px;background:none;color:var(--ig-embed-link-color,light-dark(#0064e0,#4aa3ff))}`;
+
+/**
+ * The card a gated element shows before consent. It loads nothing from Meta: no upstream data (there is
+ * none yet), no thumbnail on a Meta host, and its links send no referrer. `remember` adds the opt-in
+ * checkbox; the button calls `grant` with whether it is ticked.
+ */
+export function consentCard(fields: CardFields, text: IgEmbedStrings, remember: boolean, grant: (remember: boolean) => void): HTMLElement {
+  const box = h('input', { type: 'checkbox' });
+  const button = h('button', { part: 'consent-button', type: 'button' }, text.consentButton);
+  button.onclick = () => grant(box.checked);
+  const card = cardBox(
+    'consent',
+    // Field by field: the element's attributes are accessors, which a spread would not copy.
+    { url: fields.url, author: fields.author, authorUrl: fields.authorUrl, thumbnail: offMeta(fields.thumbnail), thumbnailAlt: fields.thumbnailAlt },
+    undefined,
+    text,
+    [],
+    h('p', {}, text.consentNotice, ' ', h('a', { href: PRIVACY_POLICY_URL, target: '_blank' }, text.privacyPolicy)),
+    ...(remember ? [h('label', { part: 'consent-remember' }, box, text.consentRemember)] : []),
+    button,
+  );
+  // Following a link is the visitor's choice, but the page's address need not go with it before consent.
+  for (const link of card.querySelectorAll('a')) link.rel = 'noopener noreferrer';
+  return card;
+}
+
+/** `src` unless it is on a Meta host (or unreadable): an image from Meta would reach Meta before consent. */
+function offMeta(src: string): string {
+  try {
+    return src && !isMetaHost(new URL(src, document.baseURI).hostname) ? src : '';
+  } catch {
+    return '';
+  }
+}
