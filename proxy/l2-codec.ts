@@ -6,6 +6,14 @@ import type { Encoding, Representation, Variant } from './representation.js';
 export const L2_SCHEMA = 'v1';
 
 const MAGIC = Buffer.from('IGE1');
+
+/** Entries read from Redis, so the answer can say it came from the shared cache (X-Cache: HIT) and not from upstream. */
+const fromRedis = new WeakSet<CacheEntry>();
+
+/** Whether `entry` was read from the shared level rather than fetched by this replica's own upstream round. */
+export function isSharedEntry(entry: CacheEntry): boolean {
+  return fromRedis.has(entry);
+}
 const ENCODINGS: readonly Encoding[] = ['identity', 'gzip', 'br'];
 
 type Part = [variant: 'noscript' | 'script', encoding: Encoding, etag: string, length: number];
@@ -64,7 +72,9 @@ export function decodeEntry(bytes: Buffer): CacheEntry | undefined {
   if (header.kind === 'not_embeddable') {
     const [until] = header.times;
     if (until === undefined) return undefined;
-    return { kind: 'not_embeddable', post: header.post, storedAt: header.storedAt, until, size: header.size };
+    const negative: CacheEntry = { kind: 'not_embeddable', post: header.post, storedAt: header.storedAt, until, size: header.size };
+    fromRedis.add(negative);
+    return negative;
   }
   const [freshUntil, staleUntil] = header.times;
   if (header.kind !== 'ok' || freshUntil === undefined || staleUntil === undefined || !Array.isArray(header.parts)) return undefined;
@@ -88,5 +98,6 @@ export function decodeEntry(bytes: Buffer): CacheEntry | undefined {
   const entry: PositiveEntry = {
     kind: 'ok', post: header.post, storedAt: header.storedAt, freshUntil, staleUntil, noscript, script, size: header.size, revoked: false,
   };
+  fromRedis.add(entry);
   return entry;
 }

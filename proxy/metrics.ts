@@ -103,12 +103,13 @@ export interface MetricsSources {
   l2State?(): 'off' | 'ok' | 'down';
 }
 
-export type CacheEvent = 'hit' | 'miss' | 'stale' | 'negative_hit';
+/** `l2_hit`: a memory miss answered from the shared Redis level, without an upstream call. */
+export type CacheEvent = 'hit' | 'miss' | 'stale' | 'negative_hit' | 'l2_hit';
 
 /** The proxy's metric set; `render()` is what GET /metrics returns. */
 export class ProxyMetrics {
   readonly requests = new Counter('igembed_http_requests_total', 'HTTP requests by route and status.', ['route', 'status']);
-  readonly cache = new Counter('igembed_cache_requests_total', 'oEmbed cache lookups by result (hit, miss, stale, negative_hit).', ['result']);
+  readonly cache = new Counter('igembed_cache_requests_total', 'oEmbed cache lookups by result (hit, miss, stale, negative_hit, l2_hit).', ['result']);
   readonly upstreamCalls = new Counter('igembed_upstream_calls_total', 'Calls to the Graph API by outcome.', ['outcome']);
   readonly upstreamSeconds = new Histogram(
     'igembed_upstream_duration_seconds',

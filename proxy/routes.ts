@@ -8,6 +8,7 @@ import type { CacheEntry, EmbedCache } from './cache.js';
 import { ERROR_HEADERS, errorResponse, ProxyError, type ErrorCode } from './errors.js';
 import type { Exchange } from './exchange.js';
 import type { Health } from './health.js';
+import { isSharedEntry } from './l2-codec.js';
 import { OEMBED_PATH, type Hits, type Lookup } from './hits.js';
 import type { ProxyMetrics } from './metrics.js';
 import { PREFLIGHT_HEADERS, type CorsHeaders, type OriginPolicy } from './origins.js';
@@ -134,10 +135,13 @@ function oembedRoutes(app: Hono<AppEnv>, parts: RouteParts, fail: Fail): void {
       // Only the request that starts the round is charged to its client's share: waiters cost nothing.
       const { entry, coalesced } = await cache.load(found.key, () => parts.fetchEntry(found.query, requester));
       if (coalesced) metrics.coalesced.inc();
-      metrics.cacheEvent('miss');
-      c.set('cache', 'MISS');
+      // An entry another replica fetched, read from Redis: a hit of the shared cache, no upstream call made here.
+      const shared = isSharedEntry(entry);
+      metrics.cacheEvent(shared ? 'l2_hit' : 'miss');
+      const xcache = shared ? 'HIT' : 'MISS';
+      c.set('cache', xcache);
       if (entry.kind === 'not_embeddable') return fail(c, 'not_embeddable', found.cors);
-      const served = { entry, omitscript: found.query.omitscript, cors: found.cors, xcache: 'MISS', t: parts.now() } as const;
+      const served = { entry, omitscript: found.query.omitscript, cors: found.cors, xcache, t: parts.now() } as const;
       return toResponse(hits.respond(served, requestOf(c)));
     } catch (err) {
       if (!(err instanceof ProxyError)) throw err;
