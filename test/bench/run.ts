@@ -70,8 +70,10 @@ async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'dist/proxy/server.js'))) throw new Error('bench: run `npm run build` first');
   const proxyPort = await freePort();
   const proxyBase = `http://127.0.0.1:${proxyPort}`;
+  // BENCH_PROXY_ENV (JSON) adds settings, e.g. REDIS_URL for the hit path with the shared level on (test/bench/redis.ts).
+  const extraEnv = JSON.parse(process.env.BENCH_PROXY_ENV ?? '{}') as Record<string, string>;
   const proxy = await startServer(join(ROOT, 'dist/proxy/server.js'), {
-    PORT: String(proxyPort), UPSTREAM: 'fixtures',
+    PORT: String(proxyPort), UPSTREAM: 'fixtures', ...extraEnv,
   }, `${proxyBase}/healthz`);
 
   // Warm the cache, then copy the exact hit response (body and headers) for the baseline to send.
