@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
@@ -49,6 +50,7 @@ function pong(port: number): Promise<boolean> {
 }
 
 export async function startRedis(): Promise<TestRedis> {
+  if (!existsSync(REDIS_SERVER)) throw new Error(`${REDIS_SERVER} is missing: the Redis tests need Debian's redis-server (apt-get install redis-server), or set REDIS_SERVER`);
   const port = await freePort();
   let child: ChildProcess | undefined;
 
