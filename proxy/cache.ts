@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { LRUCache } from 'lru-cache';
+import { keyCost, negativeEntryCost, positiveEntryCost } from './entry-cost.js';
 
 export type Encoding = 'identity' | 'gzip' | 'br';
 
@@ -139,6 +140,7 @@ export interface PositiveEntry {
   readonly noscript: Variant;
   /** Body with Meta's script tag appended to html (the default for oEmbed clients). */
   readonly script: Variant;
+  /** What the entry costs in memory, without its key (entry-cost.ts). */
   readonly size: number;
   /** Set when the post turned not_embeddable: holders of this object must not serve it any more. */
   revoked: boolean;
@@ -149,19 +151,13 @@ export interface NegativeEntry {
   readonly post: string;
   readonly storedAt: number;
   readonly until: number;
+  /** What the entry costs in memory, without its key (entry-cost.ts). */
   readonly size: number;
 }
 
 export type CacheEntry = PositiveEntry | NegativeEntry;
 
 const encoder = new TextEncoder();
-
-function variantBytes(v: Variant): number {
-  return v.identity.body.byteLength + (v.gzip?.body.byteLength ?? 0) + (v.br?.body.byteLength ?? 0);
-}
-
-// Per-entry bookkeeping (keys, headers, objects) counted so CACHE_MAX_BYTES bounds real memory better.
-const ENTRY_OVERHEAD_BYTES = 1024;
 
 /**
  * Serialises both omitscript variants of an upstream answer once. `payload.html` must already be
@@ -181,13 +177,13 @@ export function buildPositiveEntry(
     staleUntil: options.now + options.freshMs + options.staleMs,
     noscript,
     script,
-    size: variantBytes(noscript) + variantBytes(script) + ENTRY_OVERHEAD_BYTES,
+    size: positiveEntryCost(options.post, [noscript, script]),
     revoked: false,
   };
 }
 
 export function buildNegativeEntry(options: { post: string; now: number; ttlMs: number }): NegativeEntry {
-  return { kind: 'not_embeddable', post: options.post, storedAt: options.now, until: options.now + options.ttlMs, size: 256 };
+  return { kind: 'not_embeddable', post: options.post, storedAt: options.now, until: options.now + options.ttlMs, size: negativeEntryCost(options.post) };
 }
 
 /** Loads a fresh entry for a key; called once per upstream round however many requests wait on it. */
@@ -237,7 +233,8 @@ export function createEmbedCache(options: { maxBytes: number; now?: () => number
   const lru: LRUCache<string, CacheEntry, FetchContext> = new LRUCache<string, CacheEntry, FetchContext>({
     maxSize: options.maxBytes,
     max: Math.max(1024, Math.floor(options.maxBytes / 2048)),
-    sizeCalculation: (entry) => entry.size,
+    // What the entry really costs in memory (entry-cost.ts), its key included.
+    sizeCalculation: (entry, key) => entry.size + keyCost(key),
     // Each entry gets its own TTL at insert (fresh + stale, or the negative window); this is a fallback.
     ttl: 60_000,
     // Policy: oEmbed data is dropped from memory as soon as it may no longer be served.

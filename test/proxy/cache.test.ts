@@ -6,6 +6,7 @@ import {
   acceptedEncodings, buildNegativeEntry, buildPositiveEntry, createEmbedCache, ifNoneMatchHits, pickRepresentation,
   type CacheEntry, type EmbedPayload,
 } from '../../proxy/cache.js';
+import { keyCost } from '../../proxy/entry-cost.js';
 import { ProxyError } from '../../proxy/errors.js';
 
 const SCRIPT = '<script async src="//platform.instagram.com/en_US/embeds.js"></script>';
@@ -171,7 +172,8 @@ describe('createEmbedCache', () => {
   });
 
   test('the byte bound evicts the least recently used entries', async () => {
-    const one = positive(POST_A, 0).size;
+    // Each post URL below is as long as P0's; the key's own cost counts too.
+    const one = positive('https://www.instagram.com/p/P0/', 0).size + keyCost('k0');
     const cache = createEmbedCache({ maxBytes: one * 3 + 10 });
     for (let i = 0; i < 5; i++) await cache.load(`k${i}`, async () => positive(`https://www.instagram.com/p/P${i}/`, Date.now()));
     assert.equal(cache.entries, 3);
