@@ -1,10 +1,12 @@
-// sanitizeEmbedHtml: Meta's recorded embeds survive byte-faithfully; hostile markup comes out inert or null.
+// sanitizeEmbedHtml: Meta's recorded embeds survive byte-faithfully; hostile markup comes out inert or null, at a bounded cost.
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { ALLOWED_ELEMENTS, isAllowedAttribute } from '../../instagram/embed-markup.js';
-import { EMBED_SCRIPT_TAG, MAX_EMBED_HTML_LENGTH, sanitizeEmbedHtml } from '../../proxy/sanitize-html.js';
+import {
+  cleanEmbedHtml, EMBED_SCRIPT_TAG, MAX_CLEAN_HTML_BYTES, MAX_EMBED_ATTRIBUTES, MAX_EMBED_ELEMENTS, MAX_EMBED_HTML_LENGTH, sanitizeEmbedHtml,
+} from '../../proxy/sanitize-html.js';
 
 const FIXTURES = new URL('../../proxy/fixtures/graph/', import.meta.url);
 const recordings = readdirSync(FIXTURES)
@@ -187,12 +189,71 @@ describe('sanitizeEmbedHtml on the document around the blockquote', () => {
     assert.equal(sanitizeEmbedHtml(wrap(inner)), wrap(inner));
   });
 
-  test('a large legitimate document just under the cap is cleaned, not refused', () => {
-    const unit = '<div onclick="x" style="padding:1px">y</div>';
-    const html = wrap(unit.repeat(Math.floor((MAX_EMBED_HTML_LENGTH - 200) / unit.length)));
-    const output = sanitizeEmbedHtml(html);
-    assert.equal(output?.includes('onclick'), false);
-    assertOnlyAllowlisted(output ?? '');
+  test('a large legitimate document just under the 64 KiB cleaned-html cap comes through unchanged', () => {
+    const unit = `<p style="padding:1px">${'y'.repeat(40)}</p>`;
+    const html = wrap(unit.repeat(Math.floor((MAX_CLEAN_HTML_BYTES - OPEN.length - 20) / unit.length)));
+    assert.equal(html.length > MAX_CLEAN_HTML_BYTES - 100, true);
+    assert.equal(sanitizeEmbedHtml(html), html);
+  });
+});
+
+describe('cleanEmbedHtml bounds its cost: the parse stops at the first limit passed', () => {
+  /** The embed's opening tag, then `unit` repeated to fill the 256 KiB input cap. */
+  const flood = (unit: string, head = OPEN) => head + unit.repeat(Math.floor((MAX_EMBED_HTML_LENGTH - head.length) / unit.length));
+  const refusal = (html: string) => {
+    const result = cleanEmbedHtml(html);
+    return 'refused' in result ? result : assert.fail('expected a refusal');
+  };
+
+  test('52k unclosed <div>s: refused too_deep at the 33rd level, a few hundred bytes in', () => {
+    const r = refusal(flood('<div>'));
+    assert.equal(r.refused, 'too_deep');
+    assert.equal(r.at < OPEN.length + 34 * 5, true, `stopped at ${r.at}`);
+  });
+
+  test('unclosed unknown elements (dropped, so never too deep): refused at 2048 elements', () => {
+    const r = refusal(flood('<x>'));
+    assert.equal(r.refused, 'too_many_elements');
+    assert.equal(r.at < OPEN.length + (MAX_EMBED_ELEMENTS + 1) * 3, true, `stopped at ${r.at}`);
+  });
+
+  test('many closed elements, inside or outside the embed: refused at 2048 elements', () => {
+    assert.equal(refusal(flood('<p>a</p>')).refused, 'too_many_elements');
+    assert.equal(refusal(`${wrap('x')}${'<p>a</p>'.repeat(MAX_EMBED_ELEMENTS)}`).refused, 'too_many_elements');
+    assert.notEqual(sanitizeEmbedHtml(`${wrap('x')}${'<p>a</p>'.repeat(MAX_EMBED_ELEMENTS - 10)}`), null);
+  });
+
+  test('one element with 50,000 attributes: refused at 4096 attributes', () => {
+    const r = refusal(flood(' a=1', `${OPEN}<div`));
+    assert.equal(r.refused, 'too_many_elements');
+    assert.equal(r.at < OPEN.length + (MAX_EMBED_ATTRIBUTES + 1) * 4 + 10, true, `stopped at ${r.at}`);
+  });
+
+  test('256 KiB of "<<" (4× when escaped): output capped at 64 KiB, refused too_large a quarter of the way in', () => {
+    const r = refusal(flood('<<'));
+    assert.equal(r.refused, 'too_large');
+    assert.equal(r.at < OPEN.length + MAX_CLEAN_HTML_BYTES / 4 + 10, true, `stopped at ${r.at}`);
+  });
+
+  test('cleaned html over 64 KiB in UTF-8 bytes is refused even when its characters fit', () => {
+    const euros = wrap('€'.repeat(30_000)); // 30,000 characters, 90,000 bytes
+    assert.equal(euros.length < MAX_CLEAN_HTML_BYTES, true);
+    assert.deepEqual(cleanEmbedHtml(euros), { refused: 'too_large', at: euros.length });
+  });
+
+  test('input over 256 KiB is refused before any parsing', () => {
+    assert.deepEqual(cleanEmbedHtml(wrap('x'.repeat(MAX_EMBED_HTML_LENGTH))), { refused: 'too_large', at: 0 });
+  });
+
+  test('each refusal says why', () => {
+    const why = (html: string, expected?: string) => {
+      const result = cleanEmbedHtml(html, expected);
+      return 'refused' in result ? result.refused : 'accepted';
+    };
+    assert.deepEqual(
+      [why('<p>x</p>'), why(wrap('a') + wrap('b')), why(wrap(wrap('b'))), why(wrap('x'), 'https://www.instagram.com/p/y/'), why(wrap('x'))],
+      ['no_embed', 'several_embeds', 'nested_embed', 'permalink', 'accepted'],
+    );
   });
 });
 
