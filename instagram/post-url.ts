@@ -55,6 +55,12 @@ const RESERVED_FIRST_SEGMENTS: ReadonlySet<string> = new Set([
 
 /** A username made only of dots would be a dot-segment (`/../p/x/`) to every URL parser. */
 const HAS_NON_DOT = /[^.]/;
+const USERNAME = /^[A-Za-z0-9._]{1,30}$/;
+
+/** True for an Instagram username that can be a first path segment: not only dots, not a route like `p`. */
+export function isUsername(segment: string): boolean {
+  return USERNAME.test(segment) && HAS_NON_DOT.test(segment) && !RESERVED_FIRST_SEGMENTS.has(segment.toLowerCase());
+}
 
 /**
  * The canonical post for `raw`, or null when `raw` is not exactly an Instagram post, reel or IGTV
@@ -72,12 +78,7 @@ export function canonicalisePostUrl(raw: string): CanonicalPost | null {
     if (!TAIL.test(tail) || BAD_ESCAPE.test(tail)) return null;
   }
   const [, username, rawKind, shortcode] = path as unknown as [string, string | undefined, string, string];
-  if (
-    username !== undefined &&
-    (!HAS_NON_DOT.test(username) || RESERVED_FIRST_SEGMENTS.has(username.toLowerCase()))
-  ) {
-    return null;
-  }
+  if (username !== undefined && !isUsername(username)) return null;
   const kind: PostKind = rawKind === 'reels' ? 'reel' : (rawKind as PostKind);
   const post: CanonicalPost = { url: `https://www.instagram.com/${kind}/${shortcode}/`, kind, shortcode };
   if (username !== undefined) post.username = username;

@@ -115,10 +115,11 @@ export function ifNoneMatchHits(header: string | undefined, etag: string): boole
 
 /** The response body fields, in the order they are serialised. */
 export interface EmbedPayload {
-  version: string;
-  type: string;
-  provider_name: string;
-  provider_url: string;
+  // A text field whose upstream value cannot be true is left out (upstream-round.ts).
+  version?: string;
+  type?: string;
+  provider_name?: string;
+  provider_url?: string;
   width: number | null;
   html: string;
   author_name?: string;

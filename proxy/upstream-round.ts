@@ -1,4 +1,4 @@
-// One upstream round for a cache key: budget → breaker → Graph API → sanitiser → cache entry, or the error to answer.
+// One upstream round for a cache key: budget → breaker → Graph API → sanitiser → field rules and token check → cache entry, or the error to answer.
 import type { Breaker } from './breaker.js';
 import { buildNegativeEntry, buildPositiveEntry, type CacheEntry, type EmbedPayload } from './cache.js';
 import { ProxyError } from './errors.js';
@@ -7,27 +7,38 @@ import type { Logger } from './log.js';
 import type { ProxyMetrics } from './metrics.js';
 import type { OembedQuery } from './query.js';
 import type { UpstreamBudget } from './rate-limit.js';
-import { EMBED_SCRIPT_TAG, sanitizeEmbedHtml } from './sanitize-html.js';
+import { cleanEmbedHtml, EMBED_SCRIPT_TAG } from './sanitize-html.js';
+import { FIELD_RULES } from '../instagram/oembed-fields.js';
 
 /** Retry-After for a transient failure while the breaker is still closed (it reports 0 then). */
 const TRANSIENT_RETRY_SECONDS = 5;
 
-/** The response fields of an upstream answer, with its html replaced by the sanitised one. */
-function payloadOf(o: UpstreamOembed, html: string): EmbedPayload {
-  const p: EmbedPayload = {
-    version: o.version, type: o.type, provider_name: o.provider_name, provider_url: o.provider_url, width: o.width, html,
+/**
+ * The response fields of an upstream answer, with its html replaced by the sanitised one. A field whose
+ * value cannot be true by Instagram's rules (instagram/oembed-fields.ts) is left out, never replaced,
+ * and its name added to `dropped` for the log; a thumbnail's size goes with its URL.
+ */
+function payloadOf(o: UpstreamOembed, html: string, dropped: string[]): EmbedPayload {
+  const field = (name: keyof typeof FIELD_RULES): Partial<EmbedPayload> => {
+    const value = o[name];
+    if (value === undefined) return {};
+    if (FIELD_RULES[name](value)) return { [name]: value } as Partial<EmbedPayload>;
+    dropped.push(name);
+    return {};
   };
-  // Legacy fields exist only for apps on older terms; pass them through when Meta still sends them.
-  if (o.author_name !== undefined) p.author_name = o.author_name;
-  if (o.author_url !== undefined) p.author_url = o.author_url;
-  if (o.thumbnail_url !== undefined) p.thumbnail_url = o.thumbnail_url;
-  if (o.thumbnail_width !== undefined) p.thumbnail_width = o.thumbnail_width;
-  if (o.thumbnail_height !== undefined) p.thumbnail_height = o.thumbnail_height;
+  // Serialised in this order. Legacy fields (author, thumbnail) exist only for apps on older terms.
+  const p: EmbedPayload = {
+    ...field('version'), ...field('type'), ...field('provider_name'), ...field('provider_url'),
+    width: o.width, html,
+    ...field('author_name'), ...field('author_url'), ...field('thumbnail_url'),
+  };
+  if (p.thumbnail_url !== undefined && o.thumbnail_width !== undefined) p.thumbnail_width = o.thumbnail_width;
+  if (p.thumbnail_url !== undefined && o.thumbnail_height !== undefined) p.thumbnail_height = o.thumbnail_height;
   return p;
 }
 
 export interface UpstreamRoundDeps {
-  graph: Pick<GraphClient, 'fetchOembed'>;
+  graph: Pick<GraphClient, 'fetchOembed'> & Partial<Pick<GraphClient, 'revealsToken'>>;
   breaker: Breaker;
   budget: UpstreamBudget;
   metrics: Pick<ProxyMetrics, 'rejected' | 'upstream'>;
@@ -63,21 +74,30 @@ export function createUpstreamRound(deps: UpstreamRoundDeps): (query: OembedQuer
     let outcome: GraphOutcome = await graph.fetchOembed({
       url: query.post.url, hidecaption: query.hidecaption, ...(query.maxwidth !== undefined ? { maxwidth: query.maxwidth } : {}),
     });
-    let html: string | null = null;
+    let payload: EmbedPayload | null = null;
     if (outcome.kind === 'ok') {
-      html = sanitizeEmbedHtml(outcome.oembed.html, query.post.url);
-      if (html === null) {
-        log.warn('upstream html rejected by the sanitiser', { post: query.post.url });
-        // Unusable for us is unusable: it counts as a failure for the breaker and may be answered stale.
-        outcome = { kind: 'invalid' };
+      const cleaned = cleanEmbedHtml(outcome.oembed.html, query.post.url);
+      const dropped: string[] = [];
+      if ('refused' in cleaned) {
+        log.warn('upstream html rejected by the sanitiser', { post: query.post.url, reason: cleaned.refused, at: cleaned.at });
+      } else {
+        payload = payloadOf(outcome.oembed, cleaned.html, dropped);
+        if (dropped.length > 0) log.warn('upstream fields dropped: their values cannot be true', { post: query.post.url, fields: dropped });
+        // What the client would get, with every escape decoded (JSON's, and the html's entities by the sanitiser).
+        if (graph.revealsToken?.(JSON.stringify(payload))) {
+          log.warn('upstream answer rejected: it holds the access token', { post: query.post.url });
+          payload = null;
+        }
       }
+      // Unusable for us is unusable: it counts as a failure for the breaker and may be answered stale.
+      if (payload === null) outcome = { kind: 'invalid' };
     }
     breaker.record(outcome);
     metrics.upstream(outcome.kind, (performance.now() - started) / 1000);
     const t = now();
     switch (outcome.kind) {
       case 'ok':
-        return buildPositiveEntry(payloadOf(outcome.oembed, html as string), {
+        return buildPositiveEntry(payload as EmbedPayload, {
           post: query.post.url, now: t, freshMs: deps.freshMs, staleMs: deps.staleMs, scriptTag: EMBED_SCRIPT_TAG,
         });
       case 'not_embeddable':
