@@ -15,14 +15,14 @@ const OPEN = `<blockquote class="instagram-media" data-instgrm-permalink="${POST
 
 /**
  * A 200 answer whose html is `head`, then units (`unit(0)`, `unit(1)`, …) for as long as the JSON still
- * fits in 256 KiB with `tail` after them.
+ * fits in `limit` bytes (default 256 KiB) with `tail` after them.
  */
-function answer(unit: string | ((i: number) => string), head = OPEN, tail = ''): string {
+function answer(unit: string | ((i: number) => string), head = OPEN, tail = '', limit = BODY_LIMIT): string {
   const wrap = (html: string) => JSON.stringify({
     version: '1.0', provider_name: 'Instagram', provider_url: 'https://www.instagram.com/', type: 'rich', width: 658, html,
   });
   const next = typeof unit === 'string' ? () => unit : unit;
-  let room = BODY_LIMIT - Buffer.byteLength(wrap(head + tail));
+  let room = limit - Buffer.byteLength(wrap(head + tail));
   const units: string[] = [];
   for (let i = 0; ; i++) {
     const piece = next(i);
@@ -50,6 +50,9 @@ export const HOSTILE_ANSWERS: ReadonlyArray<readonly [name: string, body: string
   ['one element, many distinct attributes', answer((i) => ` ${letters(i)}`, `${OPEN}<div`, '>x</div>')],
   ['one long style', answer('color:red;', `${OPEN}<div style="`, '">x</div>')],
   ['entities', answer('&lt;')],
+  // The most a hostile answer can get through: 63 KiB of text that compresses poorly, which the cache
+  // entry then compresses twice (brotli and gzip, for both omitscript variants).
+  ['varied text just under the 64 KiB output cap', answer((i) => `${((i * 7919) % 1_000_003).toString(36)} `, OPEN, '</blockquote>', 63 * 1024)],
 ];
 
 export interface HostileCost {
