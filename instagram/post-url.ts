@@ -55,11 +55,13 @@ const RESERVED_FIRST_SEGMENTS: ReadonlySet<string> = new Set([
 
 /** A username made only of dots would be a dot-segment (`/../p/x/`) to every URL parser. */
 const HAS_NON_DOT = /[^.]/;
-const USERNAME = /^[A-Za-z0-9._]{1,30}$/;
 
-/** True for an Instagram username that can be a first path segment: not only dots, not a route like `p`. */
+/**
+ * True when `segment`, already known to be 1–30 of `[A-Za-z0-9._]` (as POST_PATH and profile URLs
+ * match it), can be a username: not only dots, and not one of Instagram's routes like `p`.
+ */
 export function isUsername(segment: string): boolean {
-  return USERNAME.test(segment) && HAS_NON_DOT.test(segment) && !RESERVED_FIRST_SEGMENTS.has(segment.toLowerCase());
+  return HAS_NON_DOT.test(segment) && !RESERVED_FIRST_SEGMENTS.has(segment.toLowerCase());
 }
 
 /**
