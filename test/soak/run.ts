@@ -1,7 +1,7 @@
 /**
  * `npm run soak` (not part of `npm test`): the built proxy as its own process, on 127.0.0.1 only, in front
- * of the fake Graph API over real HTTP, serving real-size posts (Meta's 6.4 KB embed) from a 32 MiB cache
- * that cannot hold them all, while 5 % of upstream calls fail (transient errors, HTTP 500, resets,
+ * of the fake Graph API over real HTTP, serving real-size posts (Meta's 6.4 KB embed) from a 16 MiB cache
+ * (SOAK_CACHE_MIB) that holds about a third of them, so it is full and evicting within the run, while 5 % of upstream calls fail (transient errors, HTTP 500, resets,
  * non-JSON, timeouts). Bounded in time (SOAK_SECONDS, default 60, at most 600) and in requests
  * (SOAK_MAX_REQUESTS, default 2,000,000). Prints the errors clients saw, latency p50/p99, the proxy's RSS
  * over time next to the cache's accounted bytes, and upstream calls against unique keys.
@@ -20,8 +20,8 @@ const MAX_REQUESTS = Number(process.env.SOAK_MAX_REQUESTS ?? 2_000_000);
 const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 8);
 const POSTS = 1500;
 const FAULT_RATE = 0.05;
-const CACHE_MAX_BYTES = 32 * 1024 * 1024;
 const MIB = 1024 * 1024;
+const CACHE_MAX_BYTES = Number(process.env.SOAK_CACHE_MIB ?? 16) * MIB;
 
 /** A small seeded PRNG (mulberry32), so two runs send the same traffic and meet the same faults. */
 function prng(seed: number): () => number {
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
       while (Date.now() < deadline && sent < MAX_REQUESTS) {
         sent++;
         // Skewed popularity: a few posts are asked for often, most rarely.
-        const i = Math.floor(POSTS * random() ** 2);
+        const i = Math.floor(POSTS * random() ** 3);
         const variant = random() < 0.2 ? '&maxwidth=400' : '';
         keys.add(`${i}${variant}`);
         const path = `/instagram_oembed?url=${encodeURIComponent(`https://www.instagram.com/p/${shortcode(i)}/`)}${variant}&omitscript=true`;
