@@ -6,7 +6,8 @@
  *   `data-instgrm-permalink` names the requested post;
  * - an element not in ALLOWED_ELEMENTS is dropped together with its subtree, text included;
  * - deeper than MAX_EMBED_DEPTH, or a second embed root inside the first: the whole document is refused;
- * - an attribute stays only when `cleanAttribute` returns a value for it.
+ * - an attribute stays only when `cleanAttribute` returns a value for it; a style keeps only the
+ *   declarations on the CSS allowlist (`cleanStyle`), and no element below the root names a post.
  * Pure data and string checks: no DOM, no Node APIs, safe in either runtime and tiny in a bundle.
  */
 
@@ -28,11 +29,55 @@ const SVG_NAMESPACES: ReadonlySet<string> = new Set([
   'http://www.w3.org/2000/svg', 'http://www.w3.org/1999/xlink',
 ]);
 
-/**
- * CSS that can fetch, run code or hide behind escapes. Meta's inline styles never need any of it,
- * so a style value containing one is dropped whole rather than repaired.
+/*
+ * Inline styles keep only the declarations Meta's embed markup is made of (every recording in
+ * proxy/fixtures/graph, 2020 and 2026): these properties, with values built from plain numbers, lengths,
+ * hex colours, keywords, `calc(a ± b)`, `rgb()/rgba()` and, in `transform`, at most three small
+ * `translate…()`/`rotate()` steps. So nothing can load (no `url()`, `image-set()` or any other
+ * function), nothing can leave the embed's box (`position` only static or relative, no `z-index`, no
+ * offsets, no negative margins, lengths under 1000, transforms under 100px), and no escape, comment,
+ * quote or `!important` gets through: each of those fails the grammar and its declaration is dropped.
  */
-const DANGEROUS_STYLE = /url\s*\(|expression\s*\(|javascript:|@import|behavior\s*:|-moz-binding|[\\<>]|\/\*/i;
+const W = '[\\t\\n\\f\\r ]';
+const NUMBER = '(?:\\d{1,3}(?:\\.\\d+)?|\\.\\d+)(?:px|%)?';
+const SMALL = '-?\\d{1,2}(?:\\.\\d+)?(?:px|deg)?';
+const LIST = (item: string) => `(?:${W}*,${W}*${item})`;
+const TOKEN = `(?:(?:-webkit-)?calc\\(${NUMBER}${W}+[+-]${W}+${NUMBER}\\)|rgba?\\(${NUMBER}${LIST(NUMBER)}{2,3}\\)|#[\\da-f]{3,8}|${NUMBER}|[a-z]+(?:-[a-z]+)*)`;
+const STEP = `(?:translate[xy]?|rotate)\\(${SMALL}${LIST(SMALL)}?\\)`;
+const whole = (body: string) => new RegExp(`^${W}*(?:${body})${W}*$`, 'i');
+const PROPERTY = whole('(?:margin|padding|border)(?:-(?:top|right|bottom|left))?|border-(?:radius|width|style|color)|(?:(?:max|min)-)?(?:width|height)|background(?:-color)?|color|display|overflow|box-shadow|align-items|justify-content|flex-(?:direction|grow|shrink|wrap)|font-(?:family|size|style|weight)|line-height|text-(?:align|decoration|overflow)|white-space');
+const VALUE = whole(`${TOKEN}(?:(?:${W}*,${W}*|${W}+)${TOKEN})*`);
+const POSITION = whole('position');
+const POSITION_VALUE = whole('static|relative');
+const TRANSFORM = whole('transform');
+const TRANSFORM_VALUE = whole(`${STEP}(?:${W}+${STEP}){0,2}`);
+const BLANK = whole('');
+/** Meta's longest inline style is about 250 characters; a longer one is not Meta's. */
+const MAX_STYLE_LENGTH = 1024;
+
+/** Whether one `name:value` declaration is on the allowlist. */
+function isAllowedDeclaration(declaration: string): boolean {
+  const colon = declaration.indexOf(':');
+  const name = declaration.slice(0, colon);
+  const value = declaration.slice(colon + 1);
+  if (colon < 1) return false;
+  if (POSITION.test(name)) return POSITION_VALUE.test(value);
+  if (TRANSFORM.test(name)) return TRANSFORM_VALUE.test(value);
+  return PROPERTY.test(name) && VALUE.test(value);
+}
+
+/**
+ * The declarations of style `value` that are on the allowlist, or null when none is. A style whose
+ * every declaration is allowed comes back as it was, byte for byte (so Meta's markup is unchanged);
+ * otherwise the allowed ones are joined by `;` as they were written.
+ */
+export function cleanStyle(value: string): string | null {
+  if (value.length > MAX_STYLE_LENGTH) return null;
+  const declarations = value.split(';').filter((d) => !BLANK.test(d));
+  const kept = declarations.filter(isAllowedDeclaration);
+  if (kept.length === 0) return null;
+  return kept.length === declarations.length ? value : kept.join(';');
+}
 
 // Control characters, whitespace inside URLs and non-ASCII: browsers repair or reinterpret them.
 // eslint-disable-next-line no-control-regex
@@ -60,8 +105,9 @@ export function isInstagramHttpsUrl(value: string): boolean {
   );
 }
 
+/** True when style `value` is on the allowlist as it stands (cleanStyle would keep all of it). */
 export function isSafeStyle(value: string): boolean {
-  return !DANGEROUS_STYLE.test(value);
+  return cleanStyle(value) === value;
 }
 
 /** `tag` (lower case) with `classValue` is an embed root: the element embed.js turns into an iframe. */
@@ -88,12 +134,15 @@ export function isAllowedAttribute(tag: string, name: string, value: string): bo
 
 /**
  * The value attribute `name` keeps on `tag`, or null to drop it. Below the root, class tokens that
- * start with `instagram-media` are removed, so embed.js only ever sees the one root it was given
- * (and never a copied `instagram-media-rendered` state); a class left empty is dropped.
+ * start with `instagram-media` are removed and `data-instgrm-permalink` is dropped, so embed.js only
+ * ever sees the one root it was given, for the requested post (and never a copied
+ * `instagram-media-rendered` state); a class left empty is dropped. A style keeps its allowed declarations.
  */
 export function cleanAttribute(tag: string, name: string, value: string, isRoot: boolean): string | null {
-  if (!isAllowedAttribute(tag, name, value)) return null;
-  if (isRoot || name.toLowerCase() !== 'class') return value;
+  const attr = name.toLowerCase();
+  if (attr === 'style') return cleanStyle(value);
+  if (!isAllowedAttribute(tag, name, value) || (!isRoot && attr === 'data-instgrm-permalink')) return null;
+  if (isRoot || attr !== 'class') return value;
   const kept = value.split(/[\t\n\f\r ]+/).filter((token) => token !== '' && !token.startsWith('instagram-media')).join(' ');
   return kept === '' ? null : kept;
 }

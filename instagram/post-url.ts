@@ -57,6 +57,14 @@ const RESERVED_FIRST_SEGMENTS: ReadonlySet<string> = new Set([
 const HAS_NON_DOT = /[^.]/;
 
 /**
+ * True when `segment`, already known to be 1–30 of `[A-Za-z0-9._]` (as POST_PATH and profile URLs
+ * match it), can be a username: not only dots, and not one of Instagram's routes like `p`.
+ */
+export function isUsername(segment: string): boolean {
+  return HAS_NON_DOT.test(segment) && !RESERVED_FIRST_SEGMENTS.has(segment.toLowerCase());
+}
+
+/**
  * The canonical post for `raw`, or null when `raw` is not exactly an Instagram post, reel or IGTV
  * permalink (the caller answers 400 `invalid_url`). Query and fragment are dropped.
  */
@@ -72,12 +80,7 @@ export function canonicalisePostUrl(raw: string): CanonicalPost | null {
     if (!TAIL.test(tail) || BAD_ESCAPE.test(tail)) return null;
   }
   const [, username, rawKind, shortcode] = path as unknown as [string, string | undefined, string, string];
-  if (
-    username !== undefined &&
-    (!HAS_NON_DOT.test(username) || RESERVED_FIRST_SEGMENTS.has(username.toLowerCase()))
-  ) {
-    return null;
-  }
+  if (username !== undefined && !isUsername(username)) return null;
   const kind: PostKind = rawKind === 'reels' ? 'reel' : (rawKind as PostKind);
   const post: CanonicalPost = { url: `https://www.instagram.com/${kind}/${shortcode}/`, kind, shortcode };
   if (username !== undefined) post.username = username;

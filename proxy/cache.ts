@@ -3,6 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { OembedPayload } from './graph-client.js';
 import type { OembedQuery } from './query.js';
 import { buildVariant, type Variant } from './representation.js';
+import { keyCost, negativeEntryCost, positiveEntryCost } from './entry-cost.js';
 
 export interface PositiveEntry {
   readonly kind: 'ok';
@@ -16,6 +17,7 @@ export interface PositiveEntry {
   readonly noscript: Variant;
   /** Body with Meta's script tag appended to html (the default for oEmbed clients). */
   readonly script: Variant;
+  /** What the entry costs in memory, without its key (entry-cost.ts). */
   readonly size: number;
   /** Set when the post turned not_embeddable: holders of this object must not serve it any more. */
   revoked: boolean;
@@ -26,6 +28,7 @@ export interface NegativeEntry {
   readonly post: string;
   readonly storedAt: number;
   readonly until: number;
+  /** What the entry costs in memory, without its key (entry-cost.ts). */
   readonly size: number;
 }
 
@@ -40,13 +43,6 @@ export function cacheKey(query: { readonly post: Pick<OembedQuery['post'], 'url'
 }
 
 const encoder = new TextEncoder();
-
-function variantBytes(v: Variant): number {
-  return v.identity.body.byteLength + (v.gzip?.body.byteLength ?? 0) + (v.br?.body.byteLength ?? 0);
-}
-
-// Per-entry bookkeeping (keys, headers, objects) counted so CACHE_MAX_BYTES bounds real memory better.
-const ENTRY_OVERHEAD_BYTES = 1024;
 
 /**
  * Serialises both omitscript variants of an upstream answer once. `payload.html` must already be
@@ -66,13 +62,13 @@ export function buildPositiveEntry(
     staleUntil: options.now + options.freshMs + options.staleMs,
     noscript,
     script,
-    size: variantBytes(noscript) + variantBytes(script) + ENTRY_OVERHEAD_BYTES,
+    size: positiveEntryCost(options.post, [noscript, script]),
     revoked: false,
   };
 }
 
 export function buildNegativeEntry(options: { post: string; now: number; ttlMs: number }): NegativeEntry {
-  return { kind: 'not_embeddable', post: options.post, storedAt: options.now, until: options.now + options.ttlMs, size: 256 };
+  return { kind: 'not_embeddable', post: options.post, storedAt: options.now, until: options.now + options.ttlMs, size: negativeEntryCost(options.post) };
 }
 
 /** Loads a fresh entry for a key; called once per upstream round however many requests wait on it. */
@@ -126,7 +122,8 @@ export function createEmbedCache(options: { maxBytes: number; now?: () => number
   const lru: LRUCache<string, CacheEntry, FetchContext> = new LRUCache<string, CacheEntry, FetchContext>({
     maxSize: options.maxBytes,
     max: Math.max(1024, Math.floor(options.maxBytes / 2048)),
-    sizeCalculation: (entry) => entry.size,
+    // What the entry really costs in memory (entry-cost.ts), its key included.
+    sizeCalculation: (entry, key) => entry.size + keyCost(key),
     // Each entry gets its own TTL at insert (fresh + stale, or the negative window); this is a fallback.
     ttl: 60_000,
     // Policy: oEmbed data is dropped from memory as soon as it may no longer be served.

@@ -11,7 +11,8 @@ export interface OembedRequest { url: string /* canonical */; maxwidth?: number;
  * `html`, and that is what the cache stores and the proxy sends.
  */
 export interface OembedPayload {
-  version: string; type: string; provider_name: string; provider_url: string; width: number | null; html: string;
+  // Optional: a stored field whose upstream value cannot be true is left out (upstream-round.ts payloadOf).
+  version?: string; type?: string; provider_name?: string; provider_url?: string; width: number | null; html: string;
   author_name?: string; author_url?: string; thumbnail_url?: string; thumbnail_width?: number; thumbnail_height?: number;
 }
 
@@ -30,6 +31,11 @@ export interface GraphClient {
   fetchOembed(req: OembedRequest): Promise<GraphOutcome>;
   /** False once Meta rejected the token (code 190): the client then stays tokenless until restart. */
   readonly usingToken: boolean;
+  /**
+   * Whether `text` holds the configured token, or the secret half of an `APPID|SECRET` token, in any
+   * letter case: an answer that echoes it must not reach a client. The token itself never leaves here.
+   */
+  revealsToken(text: string): boolean;
 }
 
 export interface GraphClientOptions {
@@ -84,8 +90,8 @@ const oembedSchema = z.object({
 });
 
 type Attempt =
-  | { outcome: GraphOutcome; status: number | null; graphCode?: number; graphSubcode?: number; badToken?: false; cause?: string | undefined }
-  | { outcome: { kind: 'error' }; status: number; graphCode: 190; graphSubcode?: undefined; badToken: true; cause?: undefined };
+  | { outcome: GraphOutcome; status: number | null; graphCode?: number; graphSubcode?: number; badToken?: false; cause?: string | undefined; tokenEchoed?: boolean }
+  | { outcome: { kind: 'error' }; status: number; graphCode: 190; graphSubcode?: undefined; badToken: true; cause?: undefined; tokenEchoed?: undefined };
 
 const TIMED_OUT = Symbol('timed out');
 
@@ -139,6 +145,13 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const log = options.log;
   let token = options.accessToken || undefined;
+  // Searched for in every answer, even after a 190 made the client tokenless: it is still a secret.
+  const secretForms = secretSpellings(options.accessToken);
+  const revealsToken = (text: string): boolean => {
+    if (secretForms.length === 0) return false;
+    const lower = text.toLowerCase();
+    return secretForms.some((form) => lower.includes(form));
+  };
 
   /** Reads at most MAX_BODY_BYTES; null when the body is bigger. `race` enforces the shared deadline. */
   async function readCapped(response: Response, race: <T>(p: Promise<T>) => Promise<T | typeof TIMED_OUT>): Promise<Uint8Array | null | typeof TIMED_OUT> {
@@ -220,12 +233,15 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       if (bytes === TIMED_OUT) return { outcome: { kind: 'timeout' }, status };
       if (bytes === null) return { outcome: { kind: 'invalid' }, status };
 
+      const text = new TextDecoder().decode(bytes);
       let body: unknown;
       try {
-        body = JSON.parse(new TextDecoder().decode(bytes));
+        body = JSON.parse(text);
       } catch {
-        return { outcome: { kind: status >= 500 ? 'transient' : 'invalid' }, status };
+        return { outcome: { kind: status >= 500 ? 'transient' : 'invalid' }, status, tokenEchoed: revealsToken(text) || undefined };
       }
+      // As sent, and with JSON's escapes decoded (`\u0041` is `A` to every client).
+      if (revealsToken(text) || revealsToken(JSON.stringify(body))) return { outcome: { kind: 'invalid' }, status, tokenEchoed: true };
       const graphError = graphErrorSchema.safeParse(body);
       if (graphError.success) {
         const { code, error_subcode: subcode, is_transient: isTransient } = graphError.data.error;
@@ -255,6 +271,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     if (result.graphCode !== undefined) fields.graphCode = result.graphCode;
     if (result.graphSubcode !== undefined) fields.graphSubcode = result.graphSubcode;
     if (result.outcome.kind === 'rate_limited') fields.retryAfterSeconds = result.outcome.retryAfterSeconds;
+    if (result.tokenEchoed) fields.tokenEchoed = true;
     const quiet = ['ok', 'not_embeddable', 'invalid_url', 'invalid_param'].includes(result.outcome.kind) && !result.badToken;
     log[quiet ? 'info' : 'warn']('upstream call', fields);
     return result;
@@ -264,6 +281,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     get usingToken() {
       return token !== undefined;
     },
+    revealsToken,
     async fetchOembed(req) {
       try {
         const sentToken = token;
@@ -284,6 +302,17 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       }
     },
   };
+}
+
+/**
+ * The lower-cased forms of `token` to search answers for: the whole token and, for `APPID|SECRET`, the
+ * secret half (the app id is public) when it is long enough not to match ordinary words (real ones have
+ * 32 characters); URL- and JSON-escaped spellings of the token contain one of them.
+ */
+function secretSpellings(token: string | undefined): string[] {
+  if (!token) return [];
+  const half = /^[0-9]+\|(.{8,})$/.exec(token)?.[1];
+  return [token, ...(half ? [half] : [])].map((form) => form.toLowerCase());
 }
 
 function withoutUndefined(data: z.infer<typeof oembedSchema>): OembedPayload {

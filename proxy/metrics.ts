@@ -127,7 +127,7 @@ export class ProxyMetrics {
     this.#gauges = [
       new Gauge('igembed_http_requests_in_flight', 'Requests being handled now, this scrape included.', () => this.inFlight),
       new Gauge('igembed_cache_entries', 'Entries held in the oEmbed cache.', () => sources.cacheEntries()),
-      new Gauge('igembed_cache_bytes', 'Bytes held in the oEmbed cache (all stored representations).', () => sources.cacheBytes()),
+      new Gauge('igembed_cache_bytes', 'Memory the oEmbed cache counts for its entries (bodies, objects, strings, keys), bounded by CACHE_MAX_BYTES.', () => sources.cacheBytes()),
       new Gauge('igembed_breaker_state', 'Circuit breaker state: 1 for the current state.', () => {
         const current = sources.breakerState();
         return (['closed', 'open', 'half_open'] as const).map((state) => [{ state }, state === current ? 1 : 0]);

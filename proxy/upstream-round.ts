@@ -1,16 +1,17 @@
-// One upstream round for a cache key: budget → post back-off → client share → breaker → Graph API → sanitiser → cache entry, or the error to answer.
+// One upstream round for a cache key: budget → post back-off → client share → breaker → Graph API → sanitiser → field rules and token check → cache entry, or the error to answer.
 import { LRUCache } from 'lru-cache';
 import type { Breaker } from './breaker.js';
 import { buildNegativeEntry, buildPositiveEntry, type CacheEntry } from './cache.js';
 import type { ClientShare } from './client-share.js';
 import { ProxyError } from './errors.js';
-import type { GraphClient, GraphOutcome } from './graph-client.js';
+import type { GraphClient, GraphOutcome, OembedPayload } from './graph-client.js';
 import type { KeyBackoff } from './key-backoff.js';
 import type { Logger } from './log.js';
 import type { ProxyMetrics } from './metrics.js';
 import type { OembedQuery } from './query.js';
 import type { UpstreamBudget } from './rate-limit.js';
-import { EMBED_SCRIPT_TAG, sanitizeEmbedHtml } from './sanitize-html.js';
+import { cleanEmbedHtml, EMBED_SCRIPT_TAG } from './sanitize-html.js';
+import { FIELD_RULES } from '../instagram/oembed-fields.js';
 
 /** Retry-After for a transient failure while the breaker is still closed (it reports 0 then). */
 const TRANSIENT_RETRY_SECONDS = 5;
@@ -21,8 +22,32 @@ export interface Requester { key: string; exempt: boolean }
 /** Outcomes that did not give us the post: they count towards that post's back-off. */
 const POST_FAILURES: ReadonlySet<GraphOutcome['kind']> = new Set(['transient', 'timeout', 'invalid', 'error']);
 
+/**
+ * The response fields of an upstream answer, with its html replaced by the sanitised one. A field whose
+ * value cannot be true by Instagram's rules (instagram/oembed-fields.ts) is left out, never replaced,
+ * and its name added to `dropped` for the log; a thumbnail's size goes with its URL.
+ */
+function payloadOf(o: OembedPayload, html: string, dropped: string[]): OembedPayload {
+  const field = (name: keyof typeof FIELD_RULES): Partial<OembedPayload> => {
+    const value = o[name];
+    if (value === undefined) return {};
+    if (FIELD_RULES[name](value)) return { [name]: value } as Partial<OembedPayload>;
+    dropped.push(name);
+    return {};
+  };
+  // Serialised in this order. Legacy fields (author, thumbnail) exist only for apps on older terms.
+  const p: OembedPayload = {
+    ...field('version'), ...field('type'), ...field('provider_name'), ...field('provider_url'),
+    width: o.width, html,
+    ...field('author_name'), ...field('author_url'), ...field('thumbnail_url'),
+  };
+  if (p.thumbnail_url !== undefined && o.thumbnail_width !== undefined) p.thumbnail_width = o.thumbnail_width;
+  if (p.thumbnail_url !== undefined && o.thumbnail_height !== undefined) p.thumbnail_height = o.thumbnail_height;
+  return p;
+}
+
 export interface UpstreamRoundDeps {
-  graph: Pick<GraphClient, 'fetchOembed'>;
+  graph: Pick<GraphClient, 'fetchOembed'> & Partial<Pick<GraphClient, 'revealsToken'>>;
   breaker: Breaker;
   budget: UpstreamBudget;
   share: ClientShare;
@@ -90,15 +115,24 @@ export function createUpstreamRound(deps: UpstreamRoundDeps): (query: OembedQuer
     let outcome: GraphOutcome = await graph.fetchOembed({
       url: query.post.url, hidecaption: query.hidecaption, ...(query.maxwidth !== undefined ? { maxwidth: query.maxwidth } : {}),
     });
-    let html: string | null = null;
+    let payload: OembedPayload | null = null;
     if (outcome.kind === 'ok') {
-      html = sanitizeEmbedHtml(outcome.oembed.html, query.post.url);
-      if (html === null) {
-        log.warn('upstream html rejected by the sanitiser', { post });
-        // Unusable for us is unusable: it may be answered stale, and counts for the post's back-off
-        // (the breaker ignores `invalid`: it is this post's problem, not an outage).
-        outcome = { kind: 'invalid' };
+      const cleaned = cleanEmbedHtml(outcome.oembed.html, query.post.url);
+      const dropped: string[] = [];
+      if ('refused' in cleaned) {
+        log.warn('upstream html rejected by the sanitiser', { post, reason: cleaned.refused, at: cleaned.at });
+      } else {
+        payload = payloadOf(outcome.oembed, cleaned.html, dropped);
+        if (dropped.length > 0) log.warn('upstream fields dropped: their values cannot be true', { post, fields: dropped });
+        // What the client would get, with every escape decoded (JSON's, and the html's entities by the sanitiser).
+        if (graph.revealsToken?.(JSON.stringify(payload))) {
+          log.warn('upstream answer rejected: it holds the access token', { post });
+          payload = null;
+        }
       }
+      // Unusable for us is unusable: it may be answered stale, and counts for the post's back-off
+      // (the breaker ignores `invalid`: it is this post's problem, not an outage).
+      if (payload === null) outcome = { kind: 'invalid' };
     }
     breaker.record(outcome, post);
     if (outcome.kind !== 'rate_limited') postBackoff.record(post, POST_FAILURES.has(outcome.kind));
@@ -106,8 +140,7 @@ export function createUpstreamRound(deps: UpstreamRoundDeps): (query: OembedQuer
     const t = now();
     switch (outcome.kind) {
       case 'ok':
-        // The same fields in the same order, legacy ones included when Meta still sends them; only html is replaced.
-        return buildPositiveEntry({ ...outcome.oembed, html: html as string }, {
+        return buildPositiveEntry(payload as OembedPayload, {
           post: query.post.url, now: t, freshMs: deps.freshMs, staleMs: deps.staleMs, scriptTag: EMBED_SCRIPT_TAG,
         });
       case 'not_embeddable':

@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: cache-hit throughput of the built proxy against a bare node:http server sending the
  * same bytes, measured side by side in one run and printed as a ratio. Servers are pinned to core 0 and
- * wrk to core 1 (taskset), so the two compete for nothing but the machine they share.
+ * wrk to core 1 (taskset), so the two compete for nothing but the machine they share. Before that, the
+ * worst case of a miss: the event-loop time one hostile 256 KiB upstream answer costs (hostile-answers.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync, mkdtempSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { measureHostileAnswers, printHostileCosts } from './hostile-answers.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -68,6 +70,8 @@ function wrk(url: string): number {
 async function main(): Promise<void> {
   requireTool('wrk', 'apt-get install wrk');
   if (!existsSync(join(ROOT, 'dist/proxy/server.js'))) throw new Error('bench: run `npm run build` first');
+  // First, while nothing else runs: the servers and wrk below would compete with it for the CPU.
+  printHostileCosts(await measureHostileAnswers(new URL('dist/proxy/', `file://${ROOT}`)));
   const proxyPort = await freePort();
   const proxyBase = `http://127.0.0.1:${proxyPort}`;
   // BENCH_PROXY_ENV (JSON) adds settings, e.g. REDIS_URL for the hit path with the shared level on (test/bench/redis.ts).

@@ -15,6 +15,12 @@ import {
 } from './harness.js';
 
 const post = (code: string) => `https://www.instagram.com/p/${code}/`;
+/** A minimal embed for `code`'s post holding `inner`. */
+const embedOf = (code: string, inner: string) => `<blockquote class="instagram-media" data-instgrm-permalink="${post(code)}">${inner}</blockquote>`;
+/** A 200 answer with Meta's 2026 fields plus `fields`. */
+const answer = (fields: Record<string, unknown>): FakeBehaviour => ({ raw: { status: 200, body: JSON.stringify({
+  version: '1.0', provider_name: 'Instagram', provider_url: 'https://www.instagram.com/', type: 'rich', width: 658, ...fields,
+}) } });
 
 function assertError(res: RawResponse, status: number, code: string): void {
   assert.equal(res.status, status, res.text);
@@ -63,6 +69,10 @@ describe('error codes', () => {
       version: '1.0', provider_name: 'Instagram', provider_url: 'https://www.instagram.com/', type: 'rich', width: 658,
       html: '<div onclick="steal()">hi</div><script src="https://evil.example/x.js"></script>',
     }) } }, 502, 'upstream_invalid'],
+    // Issue 12: a cleaned html over 64 KiB, and answers that would hand our token to clients.
+    ['cleaned html over 64 KiB', answer({ html: embedOf('Broken', 'x'.repeat(70_000)) }), 502, 'upstream_invalid'],
+    ['the token echoed in a field', answer({ html: embedOf('Broken', 'ok'), author_name: CANARY_TOKEN }), 502, 'upstream_invalid'],
+    ['the token entity-encoded in the html', answer({ html: embedOf('Broken', `&#${CANARY_TOKEN.charCodeAt(0)};${CANARY_TOKEN.slice(1)}`) }), 502, 'upstream_invalid'],
     ['a transient code', 'transient', 503, 'upstream_unavailable'],
     ['HTTP 500', 'http_500', 503, 'upstream_unavailable'],
     ['a connection reset', 'reset', 503, 'upstream_unavailable'],
@@ -110,6 +120,24 @@ describe('errors that need their own setup', () => {
     assert.match(errors[0]!, /secret internal detail/);
     assertNoSecrets([CANARY_TOKEN], [...lines.map((line) => ['a log line', line] as const), ['the response', JSON.stringify([...res.headers])]]);
     proxy.close();
+  });
+});
+
+describe('hostile upstream answers', () => {
+  test('fields that cannot be true never reach a client: the answer is served without them', async () => {
+    const h = await startHarness();
+    try {
+      h.upstream.fake.script('Fields', answer({
+        html: embedOf('Fields', 'hi'), provider_url: 'javascript:alert(1)', provider_name: '<img src=x onerror=alert(1)>',
+        author_name: 'natgeo', author_url: 'https://evil.example/natgeo', thumbnail_url: 'https://evil.example/pixel.gif', thumbnail_width: 1,
+      }));
+      const res = await h.get(oembedPath(post('Fields'), '&omitscript=true'));
+      assert.equal(res.status, 200, res.text);
+      assert.deepEqual(JSON.parse(res.text), { version: '1.0', type: 'rich', width: 658, html: embedOf('Fields', 'hi'), author_name: 'natgeo' });
+      assert.equal(h.logs.some((line) => line.includes('upstream fields dropped') && line.includes('"provider_url"')), true);
+    } finally {
+      await h.close();
+    }
   });
 });
 

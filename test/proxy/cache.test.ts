@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { buildNegativeEntry, buildPositiveEntry, cacheKey, createEmbedCache, type CacheEntry } from '../../proxy/cache.js';
 import type { OembedPayload } from '../../proxy/graph-client.js';
+import { keyCost } from '../../proxy/entry-cost.js';
 import { ProxyError } from '../../proxy/errors.js';
 
 const SCRIPT = '<script async src="//platform.instagram.com/en_US/embeds.js"></script>';
@@ -156,7 +157,8 @@ describe('createEmbedCache', () => {
   });
 
   test('the byte bound evicts the least recently used entries', async () => {
-    const one = positive(POST_A, 0).size;
+    // Each post URL below is as long as P0's; the key's own cost counts too.
+    const one = positive('https://www.instagram.com/p/P0/', 0).size + keyCost('k0');
     const cache = createEmbedCache({ maxBytes: one * 3 + 10 });
     for (let i = 0; i < 5; i++) await cache.load(`k${i}`, async () => positive(`https://www.instagram.com/p/P${i}/`, Date.now()));
     assert.equal(cache.entries, 3);

@@ -40,9 +40,12 @@ describe('the harness token canary', () => {
     assert.throws(() => assertNoSecrets(['1234|bad'], [['a body', 'Bearer 1234|bad']]));
   });
 
-  test('close() fails when a response carries the token (here: Meta echoing it inside the embed HTML)', async () => {
-    const h = await startHarness();
-    const html = `<blockquote class="instagram-media" data-instgrm-permalink="${post('CanaryEcho')}"><p>${CANARY_TOKEN}</p></blockquote>`;
+  // The proxy refuses an answer that echoes the Meta token (app-errors.test.ts), so the leak staged here is of the
+  // other secret the harness searches for: METRICS_TOKEN, which upstream could not know and the proxy does not look for.
+  test('close() fails when a response carries a secret (here: upstream echoing METRICS_TOKEN inside the embed HTML)', async () => {
+    const metricsToken = 'metrics-canary-Qz81x';
+    const h = await startHarness({ METRICS_TOKEN: metricsToken });
+    const html = `<blockquote class="instagram-media" data-instgrm-permalink="${post('CanaryEcho')}"><p>${metricsToken}</p></blockquote>`;
     h.upstream.fake.script('CanaryEcho', { raw: { status: 200, body: JSON.stringify({ version: '1.0', type: 'rich', provider_name: 'Instagram', provider_url: 'https://www.instagram.com/', width: 658, html }) } });
     const res = await h.get(oembedPath(post('CanaryEcho')));
     assert.equal(res.status, 200);

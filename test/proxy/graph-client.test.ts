@@ -145,6 +145,38 @@ describe('successful answers', () => {
     });
   });
 
+  describe('an answer that echoes the token is invalid, whatever field holds it, and the log line says so without it', () => {
+    const answer = (extra: Record<string, unknown>) => ({
+      raw: { status: 200, body: JSON.stringify({ version: '1.0', html: '<blockquote class="instagram-media">x</blockquote>', ...extra }) },
+    });
+    const cases: Array<[string, FakeBehaviour]> = [
+      ['in a field', answer({ author_name: CANARY })],
+      ['in the html', answer({ html: `<blockquote class="instagram-media">${CANARY}</blockquote>` })],
+      ['JSON-escaped', { raw: { status: 200, body: '{"version":"1.0","html":"<blockquote class=\\"instagram-media\\">\\u0043ANARYSECRET</blockquote>"}' } }],
+      ['only the secret half, in a field nobody serves', answer({ title: 'CANARYSECRET' })],
+      ['in another letter case', answer({ provider_name: 'canarysecret' })],
+      ['in a body that is not JSON', { raw: { status: 200, body: `<html>${CANARY}</html>` } }],
+    ];
+    for (const [where, behaviour] of cases) {
+      test(where, async () => {
+        assert.deepEqual(await outcomeFor(behaviour, { accessToken: CANARY }), { kind: 'invalid' });
+        const line = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
+        assert.deepEqual([line.msg, line.outcome, line.tokenEchoed], ['upstream call', 'invalid', true]);
+      });
+    }
+
+    test('without a token there is nothing to echo: the same answer is ok', async () => {
+      assert.equal((await outcomeFor(answer({ author_name: 'CANARYSECRET' }))).kind, 'ok');
+    });
+  });
+
+  test('revealsToken finds the token or its secret half in any case, and nothing else', () => {
+    const c = client({ accessToken: CANARY });
+    assert.deepEqual(['x123456|CANARYSECRETx', 'canarysecret', '123456%7CCANARYSECRET', 'CANARYSECRE', '123456|', ''].map(c.revealsToken),
+      [true, true, true, false, false, false]);
+    assert.equal(client().revealsToken('123456|CANARYSECRET'), false);
+  });
+
   test('a 200 whose html is missing or not a string is invalid', async () => {
     assert.deepEqual(await outcomeFor({ raw: { status: 200, body: '{"version":"1.0","type":"rich","width":658}' } }), { kind: 'invalid' });
     assert.deepEqual(await outcomeFor({ raw: { status: 200, body: '{"version":"1.0","html":["<p>"]}' } }), { kind: 'invalid' });

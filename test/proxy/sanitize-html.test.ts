@@ -1,10 +1,12 @@
-// sanitizeEmbedHtml: Meta's recorded embeds survive byte-faithfully; hostile markup comes out inert or null.
+// sanitizeEmbedHtml: Meta's recorded embeds survive byte-faithfully; hostile markup comes out inert or null, at a bounded cost.
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { ALLOWED_ELEMENTS, isAllowedAttribute } from '../../instagram/embed-markup.js';
-import { EMBED_SCRIPT_TAG, MAX_EMBED_HTML_LENGTH, sanitizeEmbedHtml } from '../../proxy/sanitize-html.js';
+import {
+  cleanEmbedHtml, EMBED_SCRIPT_TAG, MAX_CLEAN_HTML_BYTES, MAX_EMBED_ATTRIBUTES, MAX_EMBED_ELEMENTS, MAX_EMBED_HTML_LENGTH, sanitizeEmbedHtml,
+} from '../../proxy/sanitize-html.js';
 
 const FIXTURES = new URL('../../proxy/fixtures/graph/', import.meta.url);
 const recordings = readdirSync(FIXTURES)
@@ -99,6 +101,17 @@ describe('sanitizeEmbedHtml neutralises hostile markup inside the blockquote', (
     ['style with a comment', '<div style="background:u/**/rl(x)">x</div>', '<div>x</div>'],
     ['style with javascript:', '<div style="background:javascript:alert(1)">x</div>', '<div>x</div>'],
     ['harmless style stays', '<div style="color:#c9c8cd; width:calc(100% - 2px);">x</div>', '<div style="color:#c9c8cd; width:calc(100% - 2px);">x</div>'],
+    // Issue 12: only the declarations Meta's markup is made of.
+    ['style with image-set()', `<div style="background:image-set('http://evil.example/t.png' 1x)">x</div>`, '<div>x</div>'],
+    ['style with -webkit-image-set() keeps its other declarations', '<div style="color:#fff; background-image:-webkit-image-set(url(//evil.example/t.png) 1x)">x</div>', '<div style="color:#fff">x</div>'],
+    ['a fixed full-page overlay keeps only its background', '<div style="position:fixed;inset:0;z-index:2147483647;background:#FFF">x</div>', '<div style="background:#FFF">x</div>'],
+    ['position absolute and sticky, and offsets', '<div style="position:absolute;top:0">x</div><p style="position:sticky; left:0">y</p>', '<div>x</div><p>y</p>'],
+    ['position static and relative stay', '<div style="position:relative; padding:0">x</div>', '<div style="position:relative; padding:0">x</div>'],
+    ['negative margins and lengths of 1000 or more', '<div style="margin:0 -500px">x</div><p style="width:1000px;height:999px">y</p>', '<div>x</div><p style="height:999px">y</p>'],
+    ['!important, quotes and unknown functions', `<div style="color:red !important; font-family:'x'; width:var(--w); height:1px">x</div>`, '<div style=" height:1px">x</div>'],
+    ['transforms beyond three small steps', '<div style="transform:translateX(-100px)">a</div><p style="transform:scale(9)">b</p><span style="transform:rotate(1deg) rotate(1deg) rotate(1deg) rotate(1deg)">c</span>', '<div>a</div><p>b</p><span>c</span>'],
+    ["Meta's transforms stay", '<div style="transform: rotate(-45deg) translateX(3px) translateY(1px); width: 12.5px;">a</div>', '<div style="transform: rotate(-45deg) translateX(3px) translateY(1px); width: 12.5px;">a</div>'],
+    ['a style over 1024 characters', `<div style="${'color:red;'.repeat(103)}">x</div>`, '<div>x</div>'],
     ['iframe srcdoc', '<iframe srcdoc="<script>alert(1)</script>"></iframe>t', 't'],
     ['form and input', '<form action="https://evil.example"><input name=a><button>go</button></form>t', 't'],
     ['math', '<math><mi xlink:href="javascript:alert(1)">x</mi></math>t', 't'],
@@ -123,6 +136,7 @@ describe('sanitizeEmbedHtml neutralises hostile markup inside the blockquote', (
     ['br keeps no attributes', '<br onclick=x>t', '<br>t'],
     ['time keeps datetime', '<time datetime="2020-01-01T00:00:00+00:00" onclick=x>Jan 1</time>', '<time datetime="2020-01-01T00:00:00+00:00">Jan 1</time>'],
     ['data-instgrm-permalink elsewhere must be Instagram', '<div data-instgrm-permalink="javascript:alert(1)"></div>', '<div></div>'],
+    ['a nested div.instagram-media naming another post keeps neither class nor permalink', '<div class="instagram-media" data-instgrm-permalink="https://www.instagram.com/p/other/" data-instgrm-version="14">x</div>', '<div data-instgrm-version="14">x</div>'],
     ['data-instgrm-* names outside the grammar', '<div data-instgrm-Foo_bar="x" data-instgrmx="y"></div>', '<div></div>'],
     ['id, name and src are not kept', '<div id="x" name="y" src="z"></div>', '<div></div>'],
   ];
@@ -175,12 +189,71 @@ describe('sanitizeEmbedHtml on the document around the blockquote', () => {
     assert.equal(sanitizeEmbedHtml(wrap(inner)), wrap(inner));
   });
 
-  test('a large legitimate document just under the cap is cleaned, not refused', () => {
-    const unit = '<div onclick="x" style="padding:1px">y</div>';
-    const html = wrap(unit.repeat(Math.floor((MAX_EMBED_HTML_LENGTH - 200) / unit.length)));
-    const output = sanitizeEmbedHtml(html);
-    assert.equal(output?.includes('onclick'), false);
-    assertOnlyAllowlisted(output ?? '');
+  test('a large legitimate document just under the 64 KiB cleaned-html cap comes through unchanged', () => {
+    const unit = `<p style="padding:1px">${'y'.repeat(40)}</p>`;
+    const html = wrap(unit.repeat(Math.floor((MAX_CLEAN_HTML_BYTES - OPEN.length - 20) / unit.length)));
+    assert.equal(html.length > MAX_CLEAN_HTML_BYTES - 100, true);
+    assert.equal(sanitizeEmbedHtml(html), html);
+  });
+});
+
+describe('cleanEmbedHtml bounds its cost: the parse stops at the first limit passed', () => {
+  /** The embed's opening tag, then `unit` repeated to fill the 256 KiB input cap. */
+  const flood = (unit: string, head = OPEN) => head + unit.repeat(Math.floor((MAX_EMBED_HTML_LENGTH - head.length) / unit.length));
+  const refusal = (html: string) => {
+    const result = cleanEmbedHtml(html);
+    return 'refused' in result ? result : assert.fail('expected a refusal');
+  };
+
+  test('52k unclosed <div>s: refused too_deep at the 33rd level, a few hundred bytes in', () => {
+    const r = refusal(flood('<div>'));
+    assert.equal(r.refused, 'too_deep');
+    assert.equal(r.at < OPEN.length + 34 * 5, true, `stopped at ${r.at}`);
+  });
+
+  test('unclosed unknown elements (dropped, so never too deep): refused at 2048 elements', () => {
+    const r = refusal(flood('<x>'));
+    assert.equal(r.refused, 'too_many_elements');
+    assert.equal(r.at < OPEN.length + (MAX_EMBED_ELEMENTS + 1) * 3, true, `stopped at ${r.at}`);
+  });
+
+  test('many closed elements, inside or outside the embed: refused at 2048 elements', () => {
+    assert.equal(refusal(flood('<p>a</p>')).refused, 'too_many_elements');
+    assert.equal(refusal(`${wrap('x')}${'<p>a</p>'.repeat(MAX_EMBED_ELEMENTS)}`).refused, 'too_many_elements');
+    assert.notEqual(sanitizeEmbedHtml(`${wrap('x')}${'<p>a</p>'.repeat(MAX_EMBED_ELEMENTS - 10)}`), null);
+  });
+
+  test('one element with 50,000 attributes: refused at 4096 attributes', () => {
+    const r = refusal(flood(' a=1', `${OPEN}<div`));
+    assert.equal(r.refused, 'too_many_elements');
+    assert.equal(r.at < OPEN.length + (MAX_EMBED_ATTRIBUTES + 1) * 4 + 10, true, `stopped at ${r.at}`);
+  });
+
+  test('256 KiB of "<<" (4× when escaped): output capped at 64 KiB, refused too_large a quarter of the way in', () => {
+    const r = refusal(flood('<<'));
+    assert.equal(r.refused, 'too_large');
+    assert.equal(r.at < OPEN.length + MAX_CLEAN_HTML_BYTES / 4 + 10, true, `stopped at ${r.at}`);
+  });
+
+  test('cleaned html over 64 KiB in UTF-8 bytes is refused even when its characters fit', () => {
+    const euros = wrap('€'.repeat(30_000)); // 30,000 characters, 90,000 bytes
+    assert.equal(euros.length < MAX_CLEAN_HTML_BYTES, true);
+    assert.deepEqual(cleanEmbedHtml(euros), { refused: 'too_large', at: euros.length });
+  });
+
+  test('input over 256 KiB is refused before any parsing', () => {
+    assert.deepEqual(cleanEmbedHtml(wrap('x'.repeat(MAX_EMBED_HTML_LENGTH))), { refused: 'too_large', at: 0 });
+  });
+
+  test('each refusal says why', () => {
+    const why = (html: string, expected?: string) => {
+      const result = cleanEmbedHtml(html, expected);
+      return 'refused' in result ? result.refused : 'accepted';
+    };
+    assert.deepEqual(
+      [why('<p>x</p>'), why(wrap('a') + wrap('b')), why(wrap(wrap('b'))), why(wrap('x'), 'https://www.instagram.com/p/y/'), why(wrap('x'))],
+      ['no_embed', 'several_embeds', 'nested_embed', 'permalink', 'accepted'],
+    );
   });
 });
 

@@ -24,7 +24,7 @@ async function recordedOembed(): Promise<OembedPayload> {
   return (await res.json()) as OembedPayload;
 }
 
-function setup(outcome: GraphOutcome, options: { perHour?: number; share?: number } = {}) {
+function setup(outcome: GraphOutcome, options: { perHour?: number; share?: number; revealsToken?: (text: string) => boolean } = {}) {
   const requests: OembedRequest[] = [];
   const lines: string[] = [];
   const breaker = createBreaker({ now: () => T0 });
@@ -33,7 +33,7 @@ function setup(outcome: GraphOutcome, options: { perHour?: number; share?: numbe
   const postBackoff = createKeyBackoff({ now: () => T0 });
   const metrics = new ProxyMetrics({ cacheEntries: () => 0, cacheBytes: () => 0, breakerState: () => breaker.state, budgetLeft: () => budget.remaining() });
   const round = createUpstreamRound({
-    graph: { fetchOembed: async (req) => { requests.push(req); return outcome; } },
+    graph: { fetchOembed: async (req) => { requests.push(req); return outcome; }, revealsToken: options.revealsToken },
     breaker, budget, share, postBackoff, sharePerClient: options.share ?? 1, metrics, log: createLogger({ secrets: [], write: (l) => lines.push(l) }), now: () => T0,
     freshMs: 1000, staleMs: 5000, negativeMs: 700,
   });
@@ -114,6 +114,56 @@ describe('createUpstreamRound', () => {
     assert.equal(s.metrics.rejected.render().includes('reason="client_share"} 2'), true);
     assert.deepEqual(s.lines.map((l) => JSON.parse(l).msg), ['a client used its whole share of the upstream budget']);
     assert.equal(s.lines[0]!.includes('UPSTREAM_SHARE_EXEMPT'), true);
+  });
+
+  test('the sanitiser\'s reason for refusing is logged', async () => {
+    const s = setup({ kind: 'ok', oembed: { ...(await recordedOembed()), html: `<blockquote class="instagram-media" data-instgrm-permalink="${POST.url}">${'<div>'.repeat(40)}</blockquote>` } });
+    await rejection(s.round(QUERY, CLIENT));
+    const line = JSON.parse(s.lines[0]!) as Record<string, unknown>;
+    assert.deepEqual([line.msg, line.reason], ['upstream html rejected by the sanitiser', 'too_deep']);
+  });
+
+  test('fields whose values cannot be true are dropped, not replaced; the rest keep their order; the log names them', async () => {
+    const recorded = await recordedOembed();
+    const s = setup({ kind: 'ok', oembed: {
+      ...recorded, type: 'rich', provider_name: '<b>Instagram</b>', provider_url: 'javascript:alert(1)',
+      author_name: 'natgeo', author_url: 'https://evil.example/natgeo', thumbnail_url: 'https://evil.example/t.jpg', thumbnail_width: 640, thumbnail_height: 640,
+    } });
+    const entry = await s.round(QUERY, CLIENT);
+    assert.equal(entry.kind, 'ok');
+    if (entry.kind !== 'ok') return;
+    const body = JSON.parse(Buffer.from(entry.noscript.identity.body).toString('utf8')) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(body), ['version', 'type', 'width', 'html', 'author_name']);
+    assert.equal(body.author_name, 'natgeo');
+    const line = JSON.parse(s.lines[0]!) as Record<string, unknown>;
+    assert.deepEqual([line.msg, line.fields], ['upstream fields dropped: their values cannot be true', ['provider_name', 'provider_url', 'author_url', 'thumbnail_url']]);
+  });
+
+  test('true legacy fields are all kept, in the order Meta\'s clients expect', async () => {
+    const s = setup({ kind: 'ok', oembed: {
+      ...(await recordedOembed()), author_name: 'natgeo', author_url: 'https://www.instagram.com/natgeo',
+      thumbnail_url: 'https://scontent.cdninstagram.com/x.jpg', thumbnail_width: 640, thumbnail_height: 800,
+    } });
+    const entry = await s.round(QUERY, CLIENT);
+    if (entry.kind !== 'ok') return assert.fail('expected an entry');
+    const body = JSON.parse(Buffer.from(entry.script.identity.body).toString('utf8')) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(body), ['version', 'type', 'provider_name', 'provider_url', 'width', 'html', 'author_name', 'author_url', 'thumbnail_url', 'thumbnail_width', 'thumbnail_height']);
+    assert.deepEqual(s.lines, []);
+  });
+
+  test('an answer that would hand the token to clients (here entity-encoded in the html) is upstream_invalid, logged without it', async () => {
+    const recorded = await recordedOembed();
+    const seen: string[] = [];
+    const s = setup({ kind: 'ok', oembed: { ...recorded, html: recorded.html.replace('View this post on Instagram', '&#83;ECRETSECRET') } }, {
+      revealsToken: (text) => { seen.push(text); return text.includes('SECRETSECRET'); },
+    });
+    const err = await rejection(s.round(QUERY, CLIENT));
+    assert.equal(err.code, 'upstream_invalid');
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0]!.includes('SECRETSECRET'), true, 'the check saw the decoded html');
+    assert.equal(s.lines.some((line) => line.includes('SECRETSECRET')), false);
+    assert.equal(JSON.parse(s.lines[0]!).msg, 'upstream answer rejected: it holds the access token');
+    assert.equal(s.metrics.upstreamCalls.render().includes('outcome="invalid"} 1'), true);
   });
 
   test('a spent budget answers 503 before the breaker is asked, so a half-open probe is never wasted', async () => {

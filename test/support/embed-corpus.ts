@@ -6,6 +6,8 @@
  * test server, test/widget/support/proxy-sanitizer.mjs): for every accepted document, the widget's
  * result on the proxy's output equals the browser's own parse of that output; every refused document
  * is refused by the widget too. Meta's recorded embeds are added to the accepted side by both tests.
+ * Both sanitisers' own output for every accepted document, taken from the raw input, must also be free of
+ * FORBIDDEN_IN_OUTPUT (the widget checks this in the browsers, on its own parse of the hostile markup).
  */
 
 export interface CorpusDocument {
@@ -47,6 +49,16 @@ const accepted: Array<[string, string]> = [
   ['32 levels of nesting', embed(nest(31))],
   ['junk and a trailing script around the embed', `<p onclick="x">before</p>${embed('<p>a</p>')}\n<script async src="//platform.instagram.com/en_US/embeds.js"></script>`],
   ['a permalink with a username segment', embed('<p>a</p>').replace(PERMALINK, 'https://www.instagram.com/someone/p/Corpus1/')],
+  // Issue 12: CSS that loads, covers the page or hides behind escapes; traces of a second post.
+  ['image-set() and -webkit-image-set() in styles', embed(`<div style="background:image-set('http://evil.example/t.png' 1x)">a</div><div style="color:#fff;background-image:-webkit-image-set(url(//evil.example/t.png) 1x)">b</div>`)],
+  ['a fixed overlay covering the page', embed('<div style="position:fixed;inset:0;z-index:2147483647;background:#FFF">a</div>')],
+  ['absolute and sticky positions, offsets and negative margins', embed('<div style="position:absolute;top:0;left:0">a</div><div style="position:sticky">b</div><div style="margin-top:-9999px;position:relative">c</div>')],
+  ['loading and dynamic functions other than url()', embed('<div style="background:cross-fade(url(x),url(y));color:var(--x);width:attr(x)">a</div><div style="background:element(#a);mask:image(x);list-style:symbols(x)">b</div>')],
+  ['CSS escapes, comments, quotes and !important', embed(`<div style="color:red !important;background:u\\72l(x);font-family:'x';width:1px/**/;padding:0">a</div>`)],
+  ['scaled, far-moved and viewport-sized boxes', embed('<div style="transform:scale(100);width:100vw;height:100vh">a</div><div style="transform:translateX(-9999px)">b</div><div style="width:99999px;transform:translateX(1px)">c</div>')],
+  ['a style of more than 1024 characters', embed(`<div style="${'color:red;'.repeat(110)}">a</div>`)],
+  ['a nested div.instagram-media naming another post', embed(`<div class="instagram-media" data-instgrm-permalink="${OTHER}" data-instgrm-version="14">x</div>`)],
+  ['a permalink naming another post on an inner element', embed(`<p data-instgrm-permalink="${OTHER}?utm_source=ig_embed">x</p>`)],
 ];
 
 const refused: Array<[string, string, string?]> = [
@@ -59,7 +71,18 @@ const refused: Array<[string, string, string?]> = [
   ['no permalink', '<blockquote class="instagram-media">x</blockquote>'],
   ['nesting deeper than 32 levels', embed(nest(33))],
   ['the embed inside another element', `<div>${embed('x')}</div>`],
+  ['an embed inside the embed, inside an svg', embed(`<svg><blockquote class="instagram-media" data-instgrm-permalink="${OTHER}">x</blockquote></svg>`)],
 ];
+
+/**
+ * What no sanitiser output may contain: active or foreign markup, loading or escaping CSS (issue 12),
+ * and any mention of a post other than the one asked for.
+ */
+export const FORBIDDEN_IN_OUTPUT = new RegExp([
+  '<(?:script|img|iframe|form|input|button|style|math|noscript|template|custom-el|marquee)\\b', '\\son[a-z]+=', 'javascript:',
+  'url\\(', 'expression\\(', 'image-set', 'image\\(', 'cross-fade', 'element\\(', 'var\\(', 'attr\\(', 'scale\\(',
+  'position:(?!static|relative)', 'z-index', 'inset', '[;"\\s](?:top|left):', '!important', '\\\\', '/\\*', '\\d(?:vw|vh)', '[:(]-9', '99999', 'Other2',
+].join('|'), 'i');
 
 export const EMBED_CORPUS: readonly CorpusDocument[] = [
   ...accepted.map(([name, html]) => ({ name, html, permalink: PERMALINK, proxy: 'accept' as const })),
