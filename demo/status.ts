@@ -9,6 +9,7 @@ const GROUPS: Array<{ title: string; match: RegExp }> = [
   { title: 'Budget and limits', match: /budget|rejected|rate_limit/ },
   { title: 'Upstream (Graph API)', match: /upstream|graph/ },
   { title: 'Requests', match: /request|http|response/ },
+  { title: 'Shared cache (Redis)', match: /^l2_/ },
 ];
 
 const integer = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });

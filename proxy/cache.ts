@@ -52,8 +52,8 @@ export function buildPositiveEntry(
   payload: OembedPayload,
   options: { post: string; now: number; freshMs: number; staleMs: number; scriptTag: string },
 ): PositiveEntry {
-  const noscript = buildVariant(encoder.encode(JSON.stringify(payload)), 'n');
-  const script = buildVariant(encoder.encode(JSON.stringify({ ...payload, html: `${payload.html}\n${options.scriptTag}` })), 's');
+  const noscript = buildVariant(encoder.encode(JSON.stringify(payload)), 'n', true, 'request');
+  const script = buildVariant(encoder.encode(JSON.stringify({ ...payload, html: `${payload.html}\n${options.scriptTag}` })), 's', true, 'request');
   return {
     kind: 'ok',
     post: options.post,

@@ -34,15 +34,18 @@ function representation(bytes: Uint8Array<ArrayBuffer>, hash: string, tag: strin
  * tell apart representations of one resource that might share bytes. `compress: false` for formats
  * that are already compressed.
  */
-export function buildVariant(body: Uint8Array<ArrayBuffer>, tag: string, compress = true): Variant {
+export function buildVariant(body: Uint8Array<ArrayBuffer>, tag: string, compress = true, effort: 'boot' | 'request' = 'boot'): Variant {
   const hash = createHash('sha256').update(body).digest('base64url').slice(0, 22);
   if (!compress) return { identity: representation(body, hash, tag, 'identity'), gzip: undefined, br: undefined };
-  const gz = new Uint8Array(gzipSync(body, { level: 9 }));
+  // On the request path (a cache entry), a body above a real embed's size (~7 KB) is compressed cheaply:
+  // brotli 11 and gzip 9 on 64 KiB of hostile, poorly compressible html held the event loop ~700 ms.
+  const cheap = effort === 'request' && body.byteLength > 16_384;
+  const gz = new Uint8Array(gzipSync(body, { level: cheap ? 6 : 9 }));
   const br = new Uint8Array(brotliCompressSync(body, {
     params: {
       [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT,
       // Max quality costs ~1 ms for an embed; large demo bundles use a cheaper level to keep boot fast.
-      [zlib.BROTLI_PARAM_QUALITY]: body.byteLength <= 65_536 ? 11 : 9,
+      [zlib.BROTLI_PARAM_QUALITY]: cheap ? 5 : body.byteLength <= 65_536 ? 11 : 9,
       [zlib.BROTLI_PARAM_SIZE_HINT]: body.byteLength,
     },
   }));

@@ -53,7 +53,7 @@ describe('front page and proxy status', { timeout: 120_000 }, () => {
       assert.equal(figures['Cached entries'], String(metricValue(now, 'igembed_cache_entries')));
       assert.equal(figures['Budget left this hour'], String(metricValue(now, 'igembed_upstream_budget_remaining')));
       assert.deepEqual(await v.page.locator('table').evaluateAll((ts) => ts.map((t) => (t as HTMLElement).dataset.group)),
-        ['Cache', 'Circuit breaker', 'Budget and limits', 'Upstream (Graph API)', 'Requests']);
+        ['Cache', 'Circuit breaker', 'Budget and limits', 'Upstream (Graph API)', 'Requests', 'Shared cache (Redis)']);
       // The earlier tests' traffic shows up: the front page's oEmbed requests are counted by route and status.
       const oembedOk = v.page.locator('table[data-group="Requests"] tr', { hasText: 'route=oembed, status=200' }).locator('td.num');
       assert.equal(await oembedOk.innerText(), String(metricValue(now, 'igembed_http_requests_total', { route: 'oembed', status: '200' })));
