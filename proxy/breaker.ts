@@ -119,9 +119,9 @@ export function createBreaker(options: BreakerOptions = {}): Breaker {
         return;
       }
       if (!FAILURES.has(outcome.kind)) {
-        // Upstream answered: whatever it said, it is reachable. An unusable answer (`invalid`) proves
-        // less, so it clears nothing while closed; as a probe's answer it still ends the half-open wait.
-        if (outcome.kind !== 'invalid') failures.clear();
+        // Upstream answered: whatever it said, it is reachable, which ends a half-open wait. While closed,
+        // failures still age out by the window alone: answers for some posts between failures of others
+        // (a partial outage) must not keep the breaker closed.
         if (state === 'half_open') {
           failureOpenMs = 0;
           probeSince = null;

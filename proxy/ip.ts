@@ -43,6 +43,11 @@ function parseIpv6(text: string): AddressBytes | null {
 
 /** The bytes of `text`, or null when it is not an IPv4 or IPv6 address. */
 export function parseAddress(text: string): AddressBytes | null {
+  // Some proxies write a port in X-Forwarded-For (`192.0.2.1:5678`, `[2001:db8::1]:443`): the client is the address.
+  const bracketed = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(text);
+  if (bracketed) return parseIpv6(bracketed[1]!);
+  const v4WithPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(text);
+  if (v4WithPort) return parseIpv4(v4WithPort[1]!);
   return text.includes(':') ? parseIpv6(text) : parseIpv4(text);
 }
 

@@ -35,7 +35,8 @@ export function createKeyBackoff(options: KeyBackoffOptions = {}): KeyBackoff {
   const threshold = options.failuresBeforeBackoff ?? 2;
   const baseMs = options.baseMs ?? 30_000;
   const maxMs = options.maxMs ?? 600_000;
-  const failing = new LRUCache<string, Failing>({ max: options.maxKeys ?? 10_000 });
+  // Failures age out: two chance failures a week apart are not a post that keeps failing.
+  const failing = new LRUCache<string, Failing>({ max: options.maxKeys ?? 10_000, ttl: 2 * maxMs, perf: { now } });
   return {
     check(key) {
       const entry = failing.get(key);

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { CacheEntry } from './cache.js';
+import { ERRORS } from './errors.js';
 import { decodeEntry, encodeEntry, L2_SCHEMA } from './l2-codec.js';
 import type { Logger } from './log.js';
 
@@ -21,8 +22,12 @@ export interface L2Store {
   put(key: string, entry: CacheEntry): Promise<void>;
   /** Deletes every entry of `post` and tells every replica to drop its memory copies. */
   revokePost(post: string): Promise<void>;
-  /** Takes the fetch lock for `key`: a token to release it with, null when another replica holds it, undefined when Redis is unavailable. */
-  lock(key: string): Promise<string | null | undefined>;
+  /**
+   * Takes the fetch lock for `key`: `taken` with the token to release it with, `held` by another replica,
+   * or `unknown` (Redis unavailable, or the call passed its deadline and may still have taken it: the
+   * caller then acts as the holder, so a lock taken late is still released and announced).
+   */
+  lock(key: string): Promise<{ status: 'taken' | 'held' | 'unknown'; token: string }>;
   unlock(key: string, token: string): Promise<void>;
   /** Tells the replicas waiting on `key` how the round ended. */
   announce(key: string, result: RoundResult): Promise<void>;
@@ -47,6 +52,15 @@ export interface L2Options {
   onRecover(): void;
   onError?(op: string): void;
   onStateChange?(state: L2State): void;
+}
+
+/** A result message as a replica of this version writes it; anything else (another version, junk) is ignored. */
+function isRoundResult(value: unknown): value is RoundResult {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Record<string, unknown>;
+  if (r.kind === 'entry') return true;
+  return r.kind === 'error' && typeof r.code === 'string' && r.code in ERRORS
+    && (r.retryAfterSeconds === undefined || (typeof r.retryAfterSeconds === 'number' && Number.isFinite(r.retryAfterSeconds) && r.retryAfterSeconds >= 0));
 }
 
 /** Consecutive failed calls (timeouts on a live connection: a stopped or overloaded server) that count as down. */
@@ -90,16 +104,20 @@ export function createL2Store(options: L2Options): L2Store {
 
   let state: L2State = 'down';
   let wasUp = false;
+  /** The subscriber lost its connection since Redis was last up: revocations may have gone unheard. */
+  let missedMessages = false;
   let failures = 0;
   let probe: ReturnType<typeof setInterval> | undefined;
   const waiters = new Map<string, Set<(result: RoundResult) => void>>();
 
   function setState(next: L2State, why: string): void {
     if (next === state) return;
-    const recovering = next === 'ok' && wasUp;
+    // A slow but connected Redis (down by timeouts, up again by the probe) lost no message: memory stays.
+    const recovering = next === 'ok' && wasUp && missedMessages;
     state = next;
     if (next === 'ok') {
       wasUp = true;
+      missedMessages = false;
       failures = 0;
       if (probe !== undefined) clearInterval(probe);
       probe = undefined;
@@ -129,7 +147,10 @@ export function createL2Store(options: L2Options): L2Store {
     // Subscribed on every (re)connect: with no offline queue, a subscription asked for earlier never happened.
     subscriber.subscribe(DONE, REVOKE).then(() => connected('sub', true, 'ready'), () => connected('sub', false, 'subscribe failed'));
   });
-  subscriber.on('close', () => connected('sub', false, 'connection closed'));
+  subscriber.on('close', () => {
+    missedMessages = true;
+    connected('sub', false, 'connection closed');
+  });
   subscriber.on('error', () => options.onError?.('subscriber'));
   subscriber.on('message', (channel: string, message: string) => {
     let data: { key?: unknown; post?: unknown; from?: unknown; result?: RoundResult };
@@ -139,7 +160,7 @@ export function createL2Store(options: L2Options): L2Store {
       return;
     }
     if (channel === REVOKE && typeof data.post === 'string' && data.from !== replicaId) options.onRevoke(data.post);
-    if (channel === DONE && typeof data.key === 'string' && data.result !== undefined) {
+    if (channel === DONE && typeof data.key === 'string' && isRoundResult(data.result)) {
       for (const resolve of waiters.get(data.key) ?? []) resolve(data.result);
     }
   });
@@ -156,7 +177,8 @@ export function createL2Store(options: L2Options): L2Store {
       if (++failures >= FAILURES_BEFORE_DOWN && state === 'ok') {
         setState('down', (err as Error).message.includes('timed out') ? 'timeout' : (err as NodeJS.ErrnoException).code ?? 'error');
         probe ??= setInterval(() => {
-          redis.ping().then(() => setState('ok', 'ping'), () => {});
+          // Only with the subscriber listening: up without it, results and revocations would go unheard.
+          redis.ping().then(() => { if (ready.sub) setState('ok', 'ping'); }, () => {});
         }, PROBE_MS).unref();
       }
       return undefined;
@@ -190,8 +212,7 @@ export function createL2Store(options: L2Options): L2Store {
     async lock(key) {
       const token = randomBytes(8).toString('hex');
       const taken = await call('lock', () => redis.set(lockKey(key), token, 'PX', options.lockMs, 'NX'));
-      if (taken === undefined) return undefined;
-      return taken === 'OK' ? token : null;
+      return { status: taken === undefined ? 'unknown' : taken === 'OK' ? 'taken' : 'held', token };
     },
     async unlock(key, token) {
       await call('unlock', () => redis.eval(UNLOCK, 1, lockKey(key), token));
@@ -203,11 +224,15 @@ export function createL2Store(options: L2Options): L2Store {
       return new Promise<WaitResult>((resolve) => {
         let set = waiters.get(key);
         if (set === undefined) waiters.set(key, (set = new Set()));
+        let settled = false;
         const done = (result: WaitResult) => {
+          // A poll still in flight may answer after the wait ended; and the set may be a newer waiter's by then.
+          if (settled) return;
+          settled = true;
           clearTimeout(deadline);
           clearInterval(poll);
           set.delete(finish);
-          if (set.size === 0) waiters.delete(key);
+          if (set.size === 0 && waiters.get(key) === set) waiters.delete(key);
           resolve(result);
         };
         const finish = (result: RoundResult) => done(result);

@@ -39,7 +39,8 @@ export function createSharedRound(deps: { l2: L2Store; lockMs: number; now: () =
       await l2.announce(key, { kind: 'entry' });
       return entry;
     } catch (err) {
-      if (err instanceof ProxyError) {
+      // A refusal of this replica's client (its share) is not the post's answer: waiters take over with their own.
+      if (err instanceof ProxyError && err.code !== 'rate_limited') {
         const { retryAfterSeconds } = err.options;
         await l2.announce(key, { kind: 'error', code: err.code, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
       }
@@ -52,9 +53,9 @@ export function createSharedRound(deps: { l2: L2Store; lockMs: number; now: () =
   async function shared(key: string, load: () => Promise<CacheEntry>): Promise<CacheEntry> {
     if (l2.state !== 'ok') return load();
     for (let attempt = 0; attempt <= TAKEOVERS; attempt++) {
-      const token = await l2.lock(key);
-      if (token === undefined) break;
-      if (token !== null) return fetchAndShare(key, token, load);
+      const lock = await l2.lock(key);
+      // `unknown`: the lock call may have reached Redis after its deadline, so act as the holder (release and announce).
+      if (lock.status !== 'held') return fetchAndShare(key, lock.token, load);
       const result = await l2.waitFor(key, lockMs);
       if (result.kind === 'entry') {
         const entry = await l2.get(key);

@@ -34,12 +34,14 @@ describe('closed', () => {
     assert.deepEqual([breaker.acquire(), breaker.acquire(), breaker.state, breaker.retryAfterSeconds], [null, null, 'closed', 0]);
   });
 
-  test('two failing posts keep it closed; a success in between clears them', () => {
+  test('two failing posts keep it closed; a third within 30 s opens it, successes in between or not', () => {
     const { breaker, fail } = setup();
     fail(2);
-    breaker.record(OK, 'p');
-    fail(2);
     assert.equal(breaker.state, 'closed');
+    breaker.record(OK, 'p');
+    breaker.acquire();
+    breaker.record(TRANSIENT, 'post-9');
+    assert.equal(breaker.state, 'open');
   });
 
   test('one post failing any number of times never opens it: that is the post\'s back-off', () => {

@@ -17,6 +17,11 @@ describe('clientKey', () => {
     assert.equal(clientKey('::1'), '0:0:0:0::/64');
   });
 
+  test('a port written with the address (some proxies do) is not part of the client', () => {
+    assert.deepEqual(['192.0.2.1:5678', '[2001:db8:1:2::1]:443', '[2001:db8:1:2::9]'].map(clientKey), ['192.0.2.1', '2001:db8:1:2::/64', '2001:db8:1:2::/64']);
+    assert.equal(inRanges('10.0.0.5:1234', [parseCidr('10.0.0.0/8')!]), true);
+  });
+
   test('anything that is not an address is its own key', () => {
     assert.deepEqual(['unknown', '1.2.3', 'fe80::1::2', '1.2.3.256'].map(clientKey), ['unknown', '1.2.3', 'fe80::1::2', '1.2.3.256']);
   });
