@@ -62,6 +62,17 @@ describe('data-consent="<adapter>" on the classic script tag', () => {
     frame.remove();
   });
 
+  it('loads the adapter under Trusted Types through the ig-embed policy, with no violation', async () => {
+    const { view, elements: [element], frame } = await open('/test/widget/pages/consent-cookiebot.tt.html');
+    equal(await untilState(element as IgEmbedElement, ['consent']), 'consent', 'gated');
+    // Only the adapter opens the gate on this page: rendering after Cookiebot's yes proves it ran.
+    new CookiebotStub(view).load({ marketing: true });
+    equal(await untilState(element as IgEmbedElement, SETTLED), 'rendered', 'after consent');
+    equal(view.document.querySelectorAll('script[src$="/dist/script/ig-embed.consent-cookiebot.js"]').length, 1, 'the adapter tag');
+    deepEqual((view as unknown as { violations: string[] }).violations, [], 'violations');
+    frame.remove();
+  });
+
   it('keeps the posts behind their cards when the adapter named does not exist', async () => {
     const requests = await recordRequests();
     const { elements: [element], frame } = await open('/test/widget/pages/consent-unknown.html');
