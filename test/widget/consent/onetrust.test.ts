@@ -3,7 +3,7 @@ import '../../../widget/index.js';
 import { connectOneTrust } from '../../../widget/consent/onetrust.js';
 import { describeAdapter, recorder } from '../support/adapter-suite.js';
 import { OneTrustStub } from '../support/cmp-stubs/onetrust.js';
-import { deepEqual, equal } from '../support/helpers.js';
+import { deepEqual, equal, thrown } from '../support/helpers.js';
 
 describeAdapter('OneTrust', () => {
   const onetrust = new OneTrustStub();
@@ -56,12 +56,6 @@ describe('connectOneTrust options', () => {
   });
 
   it('throws a TypeError for a list of groups where one group id belongs', () => {
-    let message = '';
-    try {
-      connectOneTrust({ group: 'C0004,C0005' });
-    } catch (error) {
-      message = `${(error as Error).name}: ${(error as Error).message}`;
-    }
-    equal(message, 'TypeError: connectOneTrust: group must be one group id (got "C0004,C0005")', 'error');
+    equal(thrown(() => connectOneTrust({ group: 'C0004,C0005' })), 'TypeError: connectOneTrust: group must be one group id (got "C0004,C0005")', 'error');
   });
 });

@@ -2,25 +2,11 @@
 import type { IgEmbedElement } from '../../../widget/element.js';
 import { absence } from '../support/adapter-suite.js';
 import { CookiebotStub } from '../support/cmp-stubs/cookiebot.js';
-import { deepEqual, equal, nextEvent, recordRequests, SETTLED, untilState } from '../support/helpers.js';
+import { assertBuilt, deepEqual, equal, openPage, recordRequests, SETTLED, untilState } from '../support/helpers.js';
 
-type PageWindow = Window & typeof globalThis;
-
-async function assertBuilt(): Promise<void> {
-  for (const file of ['ig-embed.js', 'ig-embed.consent-cookiebot.js']) {
-    const built = await fetch(`/dist/script/${file}`, { method: 'HEAD' });
-    if (!built.ok) throw new Error(`dist/script/${file} is missing: run \`npm run build:widget\` first (npm test does)`);
-  }
-}
-
-/** Opens a page of the classic script in an iframe; its load event waits for the scripts the page inserted too. */
-async function open(path: string): Promise<{ view: PageWindow; elements: IgEmbedElement[]; frame: HTMLIFrameElement }> {
-  const frame = document.createElement('iframe');
-  frame.style.cssText = 'width:800px;height:1400px';
-  frame.src = path;
-  document.body.append(frame);
-  await nextEvent(frame, 'load');
-  const view = frame.contentWindow as PageWindow;
+/** Opens a page of the classic script in an iframe, with its <ig-embed> elements. */
+async function open(path: string): Promise<{ view: Window & typeof globalThis; elements: IgEmbedElement[]; frame: HTMLIFrameElement }> {
+  const { view, frame } = await openPage(path);
   return { view, elements: Array.from(view.document.querySelectorAll('ig-embed')), frame };
 }
 
@@ -28,7 +14,7 @@ async function open(path: string): Promise<{ view: PageWindow; elements: IgEmbed
 const paths = (urls: string[]) => urls.map((href) => (new URL(href).origin === location.origin ? `${new URL(href).pathname}${new URL(href).search}` : href));
 
 describe('data-consent="<adapter>" on the classic script tag', () => {
-  before(assertBuilt);
+  before(() => assertBuilt(['ig-embed.js', 'ig-embed.consent-cookiebot.js']));
 
   it('gates every post and loads ig-embed.consent-cookiebot.js from its own directory; Cookiebot\'s consent to data-consent-category renders them', async () => {
     const requests = await recordRequests();

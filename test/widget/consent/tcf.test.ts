@@ -3,7 +3,7 @@ import '../../../widget/index.js';
 import { connectTcf } from '../../../widget/consent/tcf.js';
 import { absence, describeAdapter, recorder } from '../support/adapter-suite.js';
 import { TcfStub, type TcfChoice } from '../support/cmp-stubs/tcf.js';
-import { deepEqual, equal } from '../support/helpers.js';
+import { deepEqual, equal, thrown } from '../support/helpers.js';
 
 const YES: TcfChoice = { purposes: [1, 2, 3], addtlConsent: '2~61.89.2572~dv.' };
 const NO: TcfChoice = { purposes: [2], addtlConsent: '2~~dv.89' };
@@ -118,14 +118,7 @@ describe('connectTcf options', () => {
   });
 
   it('throws a TypeError naming a bad option', () => {
-    const message = (options: Parameters<typeof connectTcf>[0]) => {
-      try {
-        connectTcf(options)();
-        return 'no error';
-      } catch (error) {
-        return `${(error as Error).name}: ${(error as Error).message}`;
-      }
-    };
+    const message = (options: Parameters<typeof connectTcf>[0]) => thrown(() => connectTcf(options)());
     equal(message({ purposes: [] }), 'TypeError: connectTcf: purposes must be TCF purpose numbers (got [])', 'purposes []');
     equal(message({ purposes: [1, NaN] }), 'TypeError: connectTcf: purposes must be TCF purpose numbers (got [1,null])', 'purposes NaN');
     equal(message({ googleVendor: 8.9 }), 'TypeError: connectTcf: googleVendor must be an ATP id or false (got 8.9)', 'googleVendor');

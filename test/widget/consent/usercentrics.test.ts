@@ -3,7 +3,7 @@ import '../../../widget/index.js';
 import { connectUsercentrics } from '../../../widget/consent/usercentrics.js';
 import { describeAdapter, recorder } from '../support/adapter-suite.js';
 import { UsercentricsStub } from '../support/cmp-stubs/usercentrics.js';
-import { deepEqual, equal } from '../support/helpers.js';
+import { deepEqual, equal, thrown } from '../support/helpers.js';
 
 for (const version of [2, 3] as const) {
   describeAdapter(`Usercentrics V${version}`, () => {
@@ -98,12 +98,6 @@ describe('connectUsercentrics options', () => {
   });
 
   it('throws a TypeError for a service name that is not a string', () => {
-    let message = '';
-    try {
-      connectUsercentrics({ service: 42 as unknown as string });
-    } catch (error) {
-      message = `${(error as Error).name}: ${(error as Error).message}`;
-    }
-    equal(message, 'TypeError: connectUsercentrics: service must be a string (got 42)', 'error');
+    equal(thrown(() => connectUsercentrics({ service: 42 as unknown as string })), 'TypeError: connectUsercentrics: service must be a string (got 42)', 'error');
   });
 });

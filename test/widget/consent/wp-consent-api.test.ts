@@ -3,7 +3,7 @@ import '../../../widget/index.js';
 import { connectWpConsentApi } from '../../../widget/consent/wp-consent-api.js';
 import { absence, describeAdapter, recorder } from '../support/adapter-suite.js';
 import { WpConsentApiStub } from '../support/cmp-stubs/wp-consent-api.js';
-import { deepEqual, equal } from '../support/helpers.js';
+import { deepEqual, equal, thrown } from '../support/helpers.js';
 
 // The plugin's script, then the consent management plugin's (opt-in region), as a WordPress page runs them.
 describeAdapter('WP Consent API', () => {
@@ -106,12 +106,6 @@ describe('connectWpConsentApi options', () => {
   });
 
   it('throws a TypeError naming a bad option', () => {
-    let message = '';
-    try {
-      connectWpConsentApi({ wait: Infinity });
-    } catch (error) {
-      message = `${(error as Error).name}: ${(error as Error).message}`;
-    }
-    equal(message, 'TypeError: connectWpConsentApi: wait must be milliseconds (got null)', 'error');
+    equal(thrown(() => connectWpConsentApi({ wait: Infinity })), 'TypeError: connectWpConsentApi: wait must be milliseconds (got null)', 'error');
   });
 });

@@ -4,8 +4,8 @@
  * later renders at once; withdrawal → back behind the cards; a returning visitor's stored yes; and a
  * CMP whose script runs after the adapter connected. Each adapter's test file runs it with its stub.
  */
-import { IgEmbedElement, type IgEmbedState } from '../../../widget/element.js';
-import { cleanup, container, deepEqual, embed, equal, nextEvent, post, recordRequests, SETTLED, unique, untilState } from './helpers.js';
+import { IgEmbedElement } from '../../../widget/element.js';
+import { cleanup, container, deepEqual, embed, equal, leftovers, nextEvent, post, recordRequests, SETTLED, states, unique, untilState } from './helpers.js';
 
 /** One adapter and its CMP, as the shared tests drive them. */
 export interface AdapterCase {
@@ -23,22 +23,6 @@ export interface AdapterCase {
 // once it shows its card, so a request would come at once; the wait only proves that none does.
 const ABSENCE_MS = 300;
 export const absence = (ms = ABSENCE_MS) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** What of a run is left in the light DOM: wrapper, blockquote, iframe. */
-export function leftovers(element: Element): number {
-  return element.querySelectorAll(':scope > [data-ig-embed-content], blockquote, iframe').length;
-}
-
-/** Starts watching the states `element` goes through (observe it before it connects): the function returns them so far, in order. */
-export function states(element: Element): () => IgEmbedState[] {
-  const before: Array<string | null> = [];
-  const observer = new MutationObserver((records) => before.push(...records.map((record) => record.oldValue)));
-  observer.observe(element, { attributeFilter: ['state'], attributeOldValue: true });
-  return () => {
-    before.push(...observer.takeRecords().map((record) => record.oldValue));
-    return [...before.slice(1), element.getAttribute('state')] as IgEmbedState[];
-  };
-}
 
 /** The proxy's oEmbed requests and anything on Instagram's host, as short labels. */
 function postTraffic(urls: string[]): string[] {
