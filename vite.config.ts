@@ -1,11 +1,14 @@
 /**
- * One Vite config, three builds chosen by --mode:
- *   lib    → dist/widget/   ESM for npm (`ig-embed`, `ig-embed/element`), Lit left as a dependency
+ * One Vite config, builds chosen by --mode:
+ *   lib    → dist/widget/   ESM for npm (`ig-embed`, `ig-embed/element`, `ig-embed/consent/<adapter>`), Lit left as a dependency
  *   script → dist/script/   one self-contained classic script (IIFE) for CMS pages, served as /ig-embed.js
+ *   consent-<adapter> → dist/script/ig-embed.consent-<adapter>.js, one classic file per consent adapter
+ *            (IIFE allows one entry per build: scripts/build-consent-scripts.mjs runs them all)
  *   demo   → dist/demo/     the demo pages the proxy serves when DEMO=1 (also `npm run dev`)
  */
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
+import adapters from './widget/consent/adapters.json' with { type: 'json' };
 
 const root = import.meta.dirname;
 const proxyTarget = process.env.IG_EMBED_PROXY ?? 'http://127.0.0.1:8787';
@@ -45,7 +48,11 @@ const builds: Record<string, UserConfig> = {
       emptyOutDir: true,
       target: 'es2022',
       lib: {
-        entry: { index: resolve(root, 'widget/index.ts'), element: resolve(root, 'widget/element.ts') },
+        entry: {
+          index: resolve(root, 'widget/index.ts'),
+          element: resolve(root, 'widget/element.ts'),
+          ...Object.fromEntries(adapters.map((name) => [`consent/${name}`, resolve(root, `widget/consent/${name}.ts`)])),
+        },
         formats: ['es'],
       },
       rollupOptions: { external: [/^lit($|\/)/, /^@lit\//] },
@@ -60,6 +67,15 @@ const builds: Record<string, UserConfig> = {
       lib: { entry: resolve(root, 'widget/script.ts'), formats: ['iife'], name: 'IgEmbed', fileName: () => 'ig-embed.js' },
     },
   },
+  // Each adapter alone: it reaches the element through customElements, so none carries a copy of it.
+  ...Object.fromEntries(adapters.map((name): [string, UserConfig] => [`consent-${name}`, {
+    build: {
+      outDir: 'dist/script',
+      emptyOutDir: false,
+      target: 'es2022',
+      lib: { entry: resolve(root, `widget/consent/script/${name}.ts`), formats: ['iife'], name: 'IgEmbedConsent', fileName: () => `ig-embed.consent-${name}.js` },
+    },
+  }])),
   demo: {
     root: resolve(root, 'demo'),
     plugins: [demoSiteChrome()],
@@ -86,7 +102,7 @@ const builds: Record<string, UserConfig> = {
     server: {
       host: '127.0.0.1',
       proxy: Object.fromEntries(
-        ['/instagram_oembed', '/healthz', '/metrics', '/ig-embed.js'].map((path) => [path, proxyTarget]),
+        ['/instagram_oembed', '/healthz', '/metrics', '/ig-embed.js', ...adapters.map((name) => `/ig-embed.consent-${name}.js`)].map((path) => [path, proxyTarget]),
       ),
     },
   },
@@ -94,6 +110,6 @@ const builds: Record<string, UserConfig> = {
 
 export default defineConfig(({ mode }) => {
   const config = builds[mode];
-  if (!config) throw new Error(`vite: unknown --mode "${mode}" (use lib, script or demo)`);
+  if (!config) throw new Error(`vite: unknown --mode "${mode}" (use lib, script, consent-<adapter> or demo)`);
   return config;
 });

@@ -1,11 +1,11 @@
-// Consent demo: the page's "consent manager" buttons, a live count of what the page requested from the proxy and
-// from Meta, and the elements' events. <ig-embed> comes from the classic script tag; this module only uses the
-// class that registered it, so it imports no build of the widget.
+// Consent demo: a stand-in for Cookiebot (its banner buttons drive the gate through the classic script's Cookiebot
+// adapter), a live count of what the page requested from the proxy and from Meta, and the elements' events.
+// <ig-embed> and the adapter come from the classic script tag; this module imports no build of the widget.
 import { isMetaHost } from '../instagram/meta-hosts.js';
 import type { IgEmbedElement } from '../widget/element.js';
+import { loadFakeCookiebot, submitFakeCookiebot, type FakeCookiebotChoice } from './fake-cookiebot.js';
 import { mirrorStates } from './state-pills.js';
 
-const CONSENT_KEY = 'ig-embed:consent';
 const log = document.getElementById('log') as HTMLOListElement;
 const count = (name: string) => document.querySelector(`[data-count="${name}"]`) as HTMLElement;
 
@@ -13,7 +13,10 @@ function record(message: string): void {
   const item = document.createElement('li');
   item.textContent = `${new Date().toLocaleTimeString([], { hour12: false })}  ${message}`;
   log.prepend(item);
-  count('stored').textContent = localStorage.getItem(CONSENT_KEY) ?? 'none';
+}
+
+function showChoice(choice: FakeCookiebotChoice): void {
+  count('stored').textContent = choice ?? 'none';
 }
 
 mirrorStates();
@@ -40,12 +43,17 @@ for (const type of ['ig-embed-consent', 'ig-embed-load', 'ig-embed-fallback'] as
   });
 }
 
-const IgEmbed = (await customElements.whenDefined('ig-embed')) as typeof IgEmbedElement;
-document.querySelector('[data-action="grant"]')?.addEventListener('click', () => {
-  IgEmbed.grantConsent();
-  record('grantConsent()');
-});
-document.querySelector('[data-action="revoke"]')?.addEventListener('click', () => {
-  IgEmbed.revokeConsent();
-  record('revokeConsent(): the posts are gone; cookies Meta set meanwhile stay in the browser');
-});
+// The stand-in's script runs once the page is parsed, as Cookiebot's async script would; the adapter follows
+// its events whichever comes first.
+const choice = loadFakeCookiebot();
+showChoice(choice);
+record(`Cookiebot stand-in loaded: ${choice ?? 'no choice yet'}`);
+for (const [action, value] of [['accept', 'accepted'], ['decline', 'declined']] as const) {
+  document.querySelector(`[data-action="${action}"]`)?.addEventListener('click', () => {
+    submitFakeCookiebot(value);
+    showChoice(value);
+    record(value === 'accepted'
+      ? 'Cookiebot stand-in: marketing accepted (the adapter calls grantConsent())'
+      : 'Cookiebot stand-in: declined (after an accept, the adapter calls revokeConsent(); cookies Meta set meanwhile stay in the browser)');
+  });
+}

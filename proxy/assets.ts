@@ -16,6 +16,8 @@ export interface StaticAssets {
   get(pathname: string): StaticAsset | undefined;
   /** What was found at boot, for the boot log. */
   readonly script: { file: string; hashedFile: string | undefined } | undefined;
+  /** The consent adapters' files served (plain and hashed paths), in the manifest's order. */
+  readonly consentAdapters: string[];
   readonly demoFiles: number;
 }
 
@@ -84,12 +86,19 @@ export function loadStaticAssets(options: { distDir: URL; demo: boolean; warn?: 
   const files = new Map<string, StaticAsset>();
   const warn = options.warn ?? (() => {});
   let script: StaticAssets['script'];
+  const consentAdapters: string[] = [];
   let demoFiles = 0;
 
   const scriptDir = fileURLToPath(new URL('script/', options.distDir));
+  /** Serves `name` from dist/script at `/name` when it is a plain file name and was built. */
+  const serveScript = (name: string | undefined, cacheControl: string): boolean => {
+    if (!name || !existsSync(scriptDir + name)) return false;
+    files.set(`/${name}`, asset(new Uint8Array(readFileSync(scriptDir + name)), name, cacheControl));
+    return true;
+  };
   const manifestPath = `${scriptDir}manifest.json`;
   if (existsSync(manifestPath)) {
-    let manifest: { file?: unknown; hashedFile?: unknown } = {};
+    let manifest: { file?: unknown; hashedFile?: unknown; consent?: unknown } = {};
     try {
       manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as typeof manifest ?? {};
     } catch {
@@ -102,8 +111,16 @@ export function loadStaticAssets(options: { distDir: URL; demo: boolean; warn?: 
     if (existsSync(scriptDir + file)) {
       const bytes = new Uint8Array(readFileSync(scriptDir + file));
       files.set('/ig-embed.js', asset(bytes, file, SHORT));
-      if (hashed && existsSync(scriptDir + hashed)) files.set(`/${hashed}`, asset(new Uint8Array(readFileSync(scriptDir + hashed)), hashed, IMMUTABLE));
-      script = { file: '/ig-embed.js', hashedFile: hashed && files.has(`/${hashed}`) ? `/${hashed}` : undefined };
+      script = { file: '/ig-embed.js', hashedFile: serveScript(hashed, IMMUTABLE) ? `/${hashed}` : undefined };
+      // The consent adapters ig-embed.js loads from its own directory (data-consent="<adapter>"): like
+      // it, the plain names short-lived and the hashed copies immutable.
+      const consent = manifest.consent && typeof manifest.consent === 'object' ? Object.values(manifest.consent) : [];
+      for (const entry of consent as Array<{ file?: unknown; hashedFile?: unknown } | null>) {
+        for (const [name, cacheControl] of [[safeScriptName(entry?.file), SHORT], [safeScriptName(entry?.hashedFile), IMMUTABLE]] as const) {
+          // Never in place of a file already served (a broken manifest naming ig-embed.js, say).
+          if (name && !files.has(`/${name}`) && serveScript(name, cacheControl)) consentAdapters.push(`/${name}`);
+        }
+      }
     }
   }
   if (!script) warn('widget script not built (dist/script missing): GET /ig-embed.js answers 404 until `npm run build`');
@@ -114,7 +131,8 @@ export function loadStaticAssets(options: { distDir: URL; demo: boolean; warn?: 
       const list: Array<[string, string]> = [];
       walk(demoDir.replace(/\/$/, ''), '/', list);
       for (const [path, full] of list) {
-        if (path === '/ig-embed.js' || (script?.hashedFile !== undefined && path === script.hashedFile)) continue;
+        // The widget's scripts come from dist/script, whatever the demo build holds.
+        if (path === '/ig-embed.js' || path === script?.hashedFile || consentAdapters.includes(path)) continue;
         // Vite puts content-hashed files under /assets/.
         const cacheControl = path.startsWith('/assets/') ? IMMUTABLE : REVALIDATE;
         const a = asset(new Uint8Array(readFileSync(full)), path, cacheControl);
@@ -131,6 +149,7 @@ export function loadStaticAssets(options: { distDir: URL; demo: boolean; warn?: 
   return {
     get: (pathname) => files.get(pathname),
     script,
+    consentAdapters,
     demoFiles,
   };
 }

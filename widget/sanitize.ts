@@ -18,7 +18,8 @@ let policy: Policy | null | undefined;
  * The `ig-embed` Trusted Types policy, created on first use when the browser has Trusted Types.
  * It passes strings through unchanged, which is safe because it never leaves this module: createHTML
  * only feeds an inert <template> whose nodes are then rebuilt from the allowlist, and createScriptURL
- * only receives `IgEmbedElement.scriptSrc`, which the page itself configures.
+ * only receives `IgEmbedElement.scriptSrc` and the classic script's consent-adapter URL (its own
+ * directory and `data-consent`), both configured by the page itself.
  * If the page's CSP does not allow the name, the sinks throw and the element falls back (fails closed).
  */
 function trusted(): Policy | null {
@@ -34,7 +35,7 @@ function trusted(): Policy | null {
   return policy ?? null;
 }
 
-/** The script URL for embed.js, as a TrustedScriptURL when Trusted Types exist. */
+/** A script URL the page configured (embed.js, a consent adapter), as a TrustedScriptURL when Trusted Types exist. */
 export function scriptUrl(src: string): string {
   return (trusted()?.createScriptURL(src) ?? src) as string;
 }

@@ -2,17 +2,28 @@
  * The classic-script build (/ig-embed.js) for CMS pages: configures the element from its own <script>
  * tag, then registers it. Endpoint: `data-endpoint`, else the origin the script was served from;
  * `data-script-src` overrides the embed.js URL; `data-consent="required"` gates every element until
- * consent, `data-consent-remember` offers to remember it.
+ * consent, `data-consent-remember` offers to remember it; `data-consent="<adapter>"` (tcf, cookiebot,
+ * onetrust, usercentrics, wp-consent-api) gates them too and loads `ig-embed.consent-<adapter>.js` from
+ * this script's directory, which lets the consent manager open the gate (issue 16).
  */
 import { IgEmbedElement } from './ig-embed-element.js';
+import { scriptUrl } from './sanitize.js';
 
 const tag = document.currentScript as HTMLScriptElement | null;
+const consent = tag?.dataset.consent;
 if (tag?.src) {
   IgEmbedElement.endpoint = tag.dataset.endpoint || new URL(tag.src).origin;
   if (tag.dataset.scriptSrc) IgEmbedElement.scriptSrc = tag.dataset.scriptSrc;
+  // Any other value names an adapter. The name is not checked here (bytes): an unknown one fails to
+  // load, and the posts stay behind their cards (fails closed). The adapter waits for define() itself.
+  if (consent && consent !== 'required') {
+    const adapter = document.createElement('script');
+    adapter.src = scriptUrl(new URL(`ig-embed.consent-${consent}.js`, tag.src).href);
+    document.head.append(adapter);
+  }
 }
 // Before define(): the elements already on the page must start gated.
-if (tag?.dataset.consent === 'required') IgEmbedElement.consent = 'required';
+if (consent) IgEmbedElement.consent = 'required';
 if (tag?.hasAttribute('data-consent-remember')) IgEmbedElement.consentRemember = true;
 // Registered after configuring, in the same task: elements on the page upgrade right here.
 IgEmbedElement.define();

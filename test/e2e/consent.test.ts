@@ -1,4 +1,5 @@
-// The Consent page: posts behind two-click cards; nothing reaches the proxy or Meta before consent; grant, revoke, remember.
+// The Consent page: posts behind two-click cards, driven by a stand-in for Cookiebot through the classic script's adapter;
+// nothing reaches the proxy or Meta before consent; accept, decline, and the stand-in's stored choice on the next visit.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright';
@@ -40,10 +41,11 @@ describe('Consent page', { timeout: 120_000 }, () => {
     // Absence: the cards are up and nothing is left to wait for, so a request would already be under way.
     await v.page.waitForTimeout(300);
     assert.deepEqual(postTraffic(v, proxy.url), []);
-    // What the page did load: itself, its own assets and the classic script from the proxy (said so in the README).
+    // What the page did load: itself, its own assets, the classic script and its Cookiebot adapter from the proxy (said so in the README).
     const foreign = v.requests.filter((u) => new URL(u).origin !== proxy.url);
     assert.deepEqual(foreign, []);
     assert.equal(requestsTo(v, proxy.url, '/ig-embed.js').length, 1);
+    assert.equal(requestsTo(v, proxy.url, '/ig-embed.consent-cookiebot.js').length, 1);
 
     const first = embeds.first();
     assert.equal(await first.locator('[part~="consent-button"]').innerText(), 'Load post');
@@ -67,34 +69,37 @@ describe('Consent page', { timeout: 120_000 }, () => {
     assert.match(await v.page.locator('#log').innerText(), /ig-embed-consent \{"url":"https:\/\/www\.instagram\.com\/p\/fA9uwTtkSN\/","scope":"element"\}/);
   });
 
-  test('the consent manager\'s Allow loads the rest; Withdraw puts every post back behind its card', async () => {
-    await v.page.getByRole('button', { name: 'Allow Instagram on this page' }).click();
+  test('accepting marketing in the Cookiebot stand-in loads the rest; declining puts every post back behind its card', async () => {
+    await v.page.getByRole('button', { name: 'Accept marketing cookies' }).click();
     for (const [i, code] of POSTS.entries()) assert.equal(await renderedPost(embeds.nth(i), code), 'rendered', code);
     assert.deepEqual(v.instagram.frameRequests.slice().sort(), POSTS.slice().sort());
     assert.equal(v.instagram.scriptRequests, 1);
     await v.page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(v.page, 'consent-granted');
 
-    await v.page.getByRole('button', { name: 'Withdraw consent' }).click();
+    await v.page.getByRole('button', { name: 'Decline' }).click();
     for (const [i, code] of POSTS.entries()) assert.equal(await settle(embeds.nth(i), ['consent']), 'consent', code);
     assert.equal(await v.page.locator('main ig-embed iframe, main ig-embed blockquote').count(), 0);
     assert.deepEqual(v.problems, []);
   });
 
-  test('the remember box loads every post, and the next visit skips the cards', async () => {
+  test('the stand-in\'s stored choice: the next visit loads every post without a card, and a stored decline keeps them', async () => {
     const fresh = await visit(browser, `${proxy.url}/consent.html`);
     try {
       const cards = fresh.page.locator('main ig-embed');
       assert.equal(await settle(cards.first(), ['consent']), 'consent');
-      await cards.first().locator('[part~="consent-remember"] input').check();
-      await cards.first().locator('[part~="consent-button"]').click();
+      await fresh.page.getByRole('button', { name: 'Accept marketing cookies' }).click();
       for (const [i, code] of POSTS.entries()) assert.equal(await renderedPost(cards.nth(i), code), 'rendered', code);
-      assert.equal(await fresh.page.evaluate(() => localStorage.getItem('ig-embed:consent')), 'granted');
-      assert.match(await fresh.page.locator('#log').innerText(), /"scope":"page"/);
+      assert.equal(await fresh.page.locator('[data-count="stored"]').innerText(), 'accepted');
 
       await fresh.page.reload();
       // No click this time: a post that still asked would stay in `consent` and fail this.
       for (const [i, code] of POSTS.entries()) assert.equal(await renderedPost(cards.nth(i), code), 'rendered', code);
+      assert.equal(await fresh.page.evaluate(() => localStorage.getItem('ig-embed:consent')), null, 'ig-embed itself stored nothing');
+
+      await fresh.page.getByRole('button', { name: 'Decline' }).click();
+      await fresh.page.reload();
+      for (const [i, code] of POSTS.entries()) assert.equal(await settle(cards.nth(i), ['consent']), 'consent', code);
       assert.deepEqual(fresh.problems, []);
     } finally {
       await fresh.close();

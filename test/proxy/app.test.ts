@@ -400,4 +400,26 @@ describe('embedding and static files', () => {
     assert.equal((await noDemo.request('/')).status, 404);
     noDemo.close();
   });
+
+  test('the consent adapters ig-embed.js loads from its own directory are served beside it, plain for 5 minutes, hashed immutable', async () => {
+    const dist = mkdtempSync(join(tmpdir(), 'ig-embed-dist-'));
+    mkdirSync(join(dist, 'script'));
+    const adapter = 'window.addEventListener("OneTrustGroupsUpdated",()=>{});\n';
+    writeFileSync(join(dist, 'script/ig-embed.js'), 'ig-embed');
+    writeFileSync(join(dist, 'script/ig-embed.consent-onetrust.js'), adapter);
+    writeFileSync(join(dist, 'script/ig-embed.consent-onetrust.0a1b2c3d.js'), adapter);
+    writeFileSync(join(dist, 'script/manifest.json'), JSON.stringify({
+      file: 'ig-embed.js',
+      consent: { onetrust: { file: 'ig-embed.consent-onetrust.js', hashedFile: 'ig-embed.consent-onetrust.0a1b2c3d.js' } },
+    }));
+    const proxy = createProxy(canaryConfig(), { log: silent, distDir: pathToFileURL(`${dist}/`) });
+    const plain = await proxy.request('/ig-embed.consent-onetrust.js');
+    assert.deepEqual([plain.status, plain.headers.get('content-type'), plain.headers.get('cache-control'), plain.headers.get('access-control-allow-origin'), await plain.text()],
+      [200, 'text/javascript; charset=utf-8', 'public, max-age=300', '*', adapter]);
+    const hashed = await proxy.request('/ig-embed.consent-onetrust.0a1b2c3d.js');
+    assert.deepEqual([hashed.status, hashed.headers.get('cache-control'), await hashed.text()], [200, 'public, max-age=31536000, immutable', adapter]);
+    // An adapter that was not built is a plain 404, like any unknown path.
+    assert.equal((await proxy.request('/ig-embed.consent-tcf.js')).status, 404);
+    proxy.close();
+  });
 });

@@ -55,6 +55,51 @@ describe('loadStaticAssets', () => {
     assert.equal(new TextDecoder().decode(assets.get('/ig-embed.js')?.variant.identity.body), SCRIPT);
   });
 
+  test('serves the consent adapters the manifest lists: plain names for 5 minutes, hashed copies immutable, both compressed', () => {
+    const adapter = `(()=>{${'window.addEventListener("CookiebotOnAccept",()=>{});'.repeat(20)}})();\n`;
+    const { assets, warnings } = load({
+      ...BUILT,
+      'script/ig-embed.consent-cookiebot.js': adapter,
+      'script/ig-embed.consent-cookiebot.89abcdef.js': adapter,
+      'script/ig-embed.consent-tcf.js': 'tcf',
+      'script/manifest.json': JSON.stringify({
+        file: 'ig-embed.js', hashedFile: 'ig-embed.0123abcd.js', integrity: 'sha384-x', gzipBytes: 1,
+        consent: {
+          cookiebot: { file: 'ig-embed.consent-cookiebot.js', hashedFile: 'ig-embed.consent-cookiebot.89abcdef.js', integrity: 'sha384-y', gzipBytes: 1 },
+          // Its hashed copy was not built: the plain name is still served.
+          tcf: { file: 'ig-embed.consent-tcf.js', hashedFile: 'ig-embed.consent-tcf.00000000.js' },
+        },
+      }),
+    }, false);
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(assets.consentAdapters, ['/ig-embed.consent-cookiebot.js', '/ig-embed.consent-cookiebot.89abcdef.js', '/ig-embed.consent-tcf.js']);
+    assert.deepEqual(summary(assets.get('/ig-embed.consent-cookiebot.js')), { type: 'text/javascript; charset=utf-8', cache: 'public, max-age=300', gzip: true });
+    assert.deepEqual(summary(assets.get('/ig-embed.consent-cookiebot.89abcdef.js')), { type: 'text/javascript; charset=utf-8', cache: 'public, max-age=31536000, immutable', gzip: true });
+    assert.equal(new TextDecoder().decode(assets.get('/ig-embed.consent-cookiebot.js')?.variant.identity.body), adapter);
+    assert.equal(new TextDecoder().decode(assets.get('/ig-embed.consent-tcf.js')?.variant.identity.body), 'tcf');
+    assert.equal(assets.get('/ig-embed.consent-tcf.00000000.js'), undefined);
+  });
+
+  test('adapter names are file names, never paths, and never replace ig-embed.js or a file the demo build holds', () => {
+    const { assets } = load({
+      ...BUILT,
+      'script/evil.js': 'EVIL',
+      'demo/ig-embed.consent-onetrust.js': 'FROM THE DEMO',
+      'script/ig-embed.consent-onetrust.js': 'onetrust',
+      'script/manifest.json': JSON.stringify({
+        file: 'ig-embed.js', hashedFile: 'ig-embed.0123abcd.js',
+        consent: {
+          a: { file: '../demo/cms.html' }, b: { file: 'ig-embed.js', hashedFile: 'ig-embed.0123abcd.js' }, c: null, d: 'evil.js',
+          onetrust: { file: 'ig-embed.consent-onetrust.js' },
+        },
+      }),
+    }, true);
+    assert.deepEqual(assets.consentAdapters, ['/ig-embed.consent-onetrust.js']);
+    assert.equal(new TextDecoder().decode(assets.get('/ig-embed.js')?.variant.identity.body), SCRIPT);
+    assert.equal(new TextDecoder().decode(assets.get('/ig-embed.consent-onetrust.js')?.variant.identity.body), 'onetrust');
+    assert.equal(assets.get('/evil.js'), undefined);
+  });
+
   test('the demo is off unless asked (DEMO=1): no page, no asset, no count', () => {
     assert.equal(parseConfig({}).demo, false);
     const { assets, warnings } = load(BUILT, parseConfig({}).demo);

@@ -1,10 +1,10 @@
 // The consent gate (issue 15): nothing is requested before consent, per element, page-wide and from the script tag.
 import '../../widget/index.js';
 import { sendKeys } from '@web/test-runner-commands';
-import { IgEmbedElement, type IgEmbedConsentDetail, type IgEmbedState } from '../../widget/element.js';
+import { IgEmbedElement, type IgEmbedConsentDetail } from '../../widget/element.js';
 import { contrast, paint } from './support/contrast.js';
 import {
-  cleanup, container, deepEqual, embed, equal, nextEvent, post, recordRequests, SETTLED, unique, untilState,
+  assertBuilt, cleanup, container, deepEqual, embed, equal, leftovers, nextEvent, openPage, post, recordRequests, SETTLED, states, unique, untilState,
 } from './support/helpers.js';
 
 // A 1×1 PNG, so a thumbnail can load without any network.
@@ -25,17 +25,6 @@ function label(href: string): string {
   return url.origin === location.origin ? url.pathname : href;
 }
 
-/** Starts watching the states `element` goes through: the function returns them so far, in order (each write counted). */
-function states(element: IgEmbedElement): () => IgEmbedState[] {
-  const before: Array<string | null> = [];
-  const observer = new MutationObserver((records) => before.push(...records.map((record) => record.oldValue)));
-  observer.observe(element, { attributeFilter: ['state'], attributeOldValue: true });
-  return () => {
-    before.push(...observer.takeRecords().map((record) => record.oldValue));
-    return [...before.slice(1), element.getAttribute('state')] as IgEmbedState[];
-  };
-}
-
 function part(element: Element, name: string): HTMLElement | null {
   return (element.shadowRoot as ShadowRoot).querySelector<HTMLElement>(`[part~=${name}]`);
 }
@@ -47,11 +36,6 @@ async function allow(element: IgEmbedElement, remember = false): Promise<CustomE
   const event = nextEvent<CustomEvent<IgEmbedConsentDetail>>(element, 'ig-embed-consent');
   (part(element, 'consent-button') as HTMLButtonElement).click();
   return event;
-}
-
-/** What of a run is left in the light DOM: wrapper, blockquote, iframe. */
-function leftovers(element: Element): number {
-  return element.querySelectorAll(':scope > [data-ig-embed-content], blockquote, iframe').length;
 }
 
 beforeEach(() => localStorage.clear());
@@ -257,20 +241,7 @@ describe('remembering consent (opt-in)', () => {
 
 type PageWindow = Window & { IgEmbed: { IgEmbedElement: typeof IgEmbedElement } };
 
-async function assertBuilt(): Promise<void> {
-  const built = await fetch('/dist/script/ig-embed.js', { method: 'HEAD' });
-  if (!built.ok) throw new Error('dist/script/ig-embed.js is missing: run `npm run build:widget` first (npm test does)');
-}
-
-/** Opens a page of the classic script in an iframe (after `assertBuilt()`). */
-async function open(path: string): Promise<{ view: PageWindow; frame: HTMLIFrameElement }> {
-  const frame = document.createElement('iframe');
-  frame.style.cssText = 'width:800px;height:1400px';
-  frame.src = path;
-  document.body.append(frame);
-  await nextEvent(frame, 'load');
-  return { view: frame.contentWindow as PageWindow, frame };
-}
+const open = (path: string) => openPage<PageWindow>(path);
 
 describe('data-consent="required" on the classic script tag', () => {
   it('requests nothing but the page and the script itself before consent; a click loads one post, grantConsent() the other', async () => {

@@ -115,3 +115,47 @@ export async function recordRequests(): Promise<() => Promise<string[]>> {
   const start = (await pageRequests()).length;
   return async () => (await pageRequests()).slice(start);
 }
+
+/** Starts watching the states `element` goes through (observe it before it connects): the function returns them so far, in order (each write counted). */
+export function states(element: Element): () => IgEmbedState[] {
+  const before: Array<string | null> = [];
+  const observer = new MutationObserver((records) => before.push(...records.map((record) => record.oldValue)));
+  observer.observe(element, { attributeFilter: ['state'], attributeOldValue: true });
+  return () => {
+    before.push(...observer.takeRecords().map((record) => record.oldValue));
+    return [...before.slice(1), element.getAttribute('state')] as IgEmbedState[];
+  };
+}
+
+/** What of a run is left in the light DOM: wrapper, blockquote, iframe. */
+export function leftovers(element: Element): number {
+  return element.querySelectorAll(':scope > [data-ig-embed-content], blockquote, iframe').length;
+}
+
+/** Fails with the command to run when the classic script build (`dist/script/<file>`) is missing. */
+export async function assertBuilt(files: string[] = ['ig-embed.js']): Promise<void> {
+  for (const file of files) {
+    const built = await fetch(`/dist/script/${file}`, { method: 'HEAD' });
+    if (!built.ok) throw new Error(`dist/script/${file} is missing: run \`npm run build:widget\` first (npm test does)`);
+  }
+}
+
+/** Opens a test page in an iframe; its load event waits for the scripts the page inserted too. */
+export async function openPage<W extends Window = Window & typeof globalThis>(path: string): Promise<{ view: W; frame: HTMLIFrameElement }> {
+  const frame = document.createElement('iframe');
+  frame.style.cssText = 'width:800px;height:1400px';
+  frame.src = path;
+  document.body.append(frame);
+  await nextEvent(frame, 'load');
+  return { view: frame.contentWindow as unknown as W, frame };
+}
+
+/** What `run` throws, as `Name: message`, or `no error`. */
+export function thrown(run: () => unknown): string {
+  try {
+    run();
+    return 'no error';
+  } catch (error) {
+    return `${(error as Error).name}: ${(error as Error).message}`;
+  }
+}
