@@ -58,6 +58,21 @@ const builds: Record<string, UserConfig> = {
       emptyOutDir: true,
       target: 'es2022',
       lib: { entry: resolve(root, 'widget/script.ts'), formats: ['iife'], name: 'IgEmbed', fileName: () => 'ig-embed.js' },
+      rolldownOptions: {
+        output: {
+          // window.IgEmbed is a plain object: no Symbol.toStringTag "Module" boilerplate (24 B gzip).
+          generatedCode: { symbols: false },
+          minify: {
+            compress: { target: 'es2022' },
+            mangle: true,
+            // Our own private members (`_state`, `_start()`…) get short names in this self-contained file:
+            // nothing outside it can reach them (the npm build keeps them). Lit's internals are `_$…` and
+            // embed.js's hook is `__igEmbedLoaded`, so `_` + lower case touches neither; names already
+            // used as properties anywhere in the bundle (`id`, Lit's `l`, `o`…) are never handed out.
+            mangleProps: { include: /^_[a-z]/ },
+          },
+        },
+      },
     },
   },
   demo: {
