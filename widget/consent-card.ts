@@ -1,5 +1,4 @@
 /** The consent card: the post as the page describes it, who gets data once it loads, and the button that loads it. */
-import { css } from '@lit/reactive-element';
 import { isMetaHost } from '../instagram/meta-hosts.js';
 import { h } from './dom.js';
 import { cardBox, type CardFields } from './fallback-card.js';
@@ -10,8 +9,7 @@ export const PRIVACY_POLICY_URL = 'https://privacycenter.instagram.com/policy';
 
 // The box and the button come from the fallback card's styles (cardStyles lists `consent` and `consent-button`);
 // only what differs is here. Compact on purpose: it counts against the classic script's budget.
-export const consentStyles = css`
-[part=consent] [part=media]{min-height:0}[part=consent]>p{margin:14px 16px 0}[part=consent]>p a{color:inherit}
+export const consentStyles = `[part=consent] [part=media]{min-height:0}[part=consent]>p{margin:14px 16px 0}[part=consent]>p a{color:inherit}
 [part=consent-remember]{display:flex;gap:8px;align-items:center;margin:12px 16px 0}
 input{margin:0}
 [part=consent-button]{font:inherit;font-weight:600;border:0;cursor:pointer;margin-bottom:0}

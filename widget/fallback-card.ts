@@ -1,5 +1,4 @@
 /** The attributed fallback card: its DOM (built from text and nodes only) and its styles. */
-import { css } from '@lit/reactive-element';
 import { isInstagramHttpsUrl } from '../instagram/embed-markup.js';
 import { h } from './dom.js';
 import type { FallbackReason, OembedData } from './oembed-request.js';
@@ -15,15 +14,15 @@ export interface CardFields {
   thumbnailAlt: string;
 }
 
-// Written compact on purpose: Lit's css`` is shipped as is and counts against the classic script's budget.
+// Plain text, joined with the element's and the consent card's into the one stylesheet (ig-embed-element.ts).
+// Written compact on purpose: it is shipped as is and counts against the classic script's budget.
 // The consent card (consent-card.ts) shares the box and the button: its `consent` and `consent-button` parts are listed here.
 // --_b is the card background (the button's text takes it), --_m the muted panel mixed from the text colour.
 // Defaults follow the host page's `color-scheme` (light-dark()), so a dark page gets a dark card.
 // The card resets the inherited text properties a host page may have changed (a centred or spaced-out
 // page stays outside): `font` resets style, weight, variant, stretch, features and line-height; the rest
 // are listed. Direction is inherited on purpose.
-export const cardStyles = css`
-[part=card],[part=consent]{--_b:var(--ig-embed-background,light-dark(#fff,#121212));--_m:color-mix(in srgb,currentColor 4%,var(--_b));box-sizing:border-box;flex:1;display:flex;flex-direction:column;overflow:hidden;
+export const cardStyles = `[part=card],[part=consent]{--_b:var(--ig-embed-background,light-dark(#fff,#121212));--_m:color-mix(in srgb,currentColor 4%,var(--_b));box-sizing:border-box;flex:1;display:flex;flex-direction:column;overflow:hidden;
 background:var(--_b);color:var(--ig-embed-color,light-dark(#262626,#f5f5f5));border:var(--ig-embed-border,1px solid light-dark(#dbdbdb,#363636));
 border-radius:var(--ig-embed-radius,3px);font:var(--ig-embed-font,14px/1.4 system-ui,sans-serif);
 text-align:start;text-indent:0;text-transform:none;letter-spacing:normal;word-spacing:normal;white-space:normal;text-shadow:none;word-break:normal}
