@@ -37,7 +37,7 @@ export function loadEmbedScript(src: string): Promise<void> {
   const href = new URL(src, document.baseURI).href;
   let load = loads.get(href);
   if (!load) {
-    const existing = Array.from(document.scripts).find((tag) => tag.src === href);
+    const existing = [...document.scripts].find((tag) => tag.src === href);
     load = window.instgrm ? Promise.resolve() : existing ? adopt(existing) : inject(src);
     loads.set(href, load);
   }

@@ -52,7 +52,7 @@ export function scriptUrl(src: string): string {
 export function sanitizeEmbed(html: string, expectedPermalink?: string): HTMLElement | null {
   const template = document.createElement('template');
   template.innerHTML = (trusted()?.createHTML(html) ?? html) as string;
-  const roots = Array.from(template.content.children).filter((el) => el.namespaceURI === HTML_NS && isEmbedRoot(el.localName, el.getAttribute('class')));
+  const roots = [...template.content.children].filter((el) => el.namespaceURI === HTML_NS && isEmbedRoot(el.localName, el.getAttribute('class')));
   const permalink = roots[0]?.getAttribute('data-instgrm-permalink');
   if (roots.length !== 1 || !permalink || !isAllowedAttribute('blockquote', 'data-instgrm-permalink', permalink)) return null;
   const post = canonicalisePostUrl(permalink);
@@ -75,14 +75,14 @@ function copy(source: Element, depth: number): Element | null {
   if (!ALLOWED_ELEMENTS.has(tag) || (ns !== HTML_NS && ns !== SVG_NS)) return null;
   if (depth > MAX_EMBED_DEPTH || (depth > 0 && isEmbedRoot(tag, source.getAttribute('class')))) throw REJECTED;
   const out = document.createElementNS(ns, tag);
-  for (const { name, value: raw } of Array.from(source.attributes)) {
+  for (const { name, value: raw } of source.attributes) {
     const value = cleanAttribute(tag, name, raw, depth === 0);
     if (value === null) continue;
     // xmlns attributes live in the XMLNS namespace, as the HTML parser puts them on a re-parse of the proxy's output.
     if (name.startsWith('xmlns')) out.setAttributeNS(XMLNS_NS, name, value);
     else out.setAttribute(name, value);
   }
-  for (const child of Array.from(source.childNodes)) {
+  for (const child of source.childNodes) {
     if (child.nodeType === Node.TEXT_NODE) out.appendChild(document.createTextNode(child.nodeValue ?? ''));
     else if (child instanceof Element) {
       const kept = copy(child, depth + 1);
