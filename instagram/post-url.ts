@@ -34,19 +34,19 @@ export const MAX_URL_LENGTH = 2048;
 const ORIGIN = /^https?:\/\/(?:(?:www\.)?instagram\.com|instagr\.am)(?=\/)/i;
 
 /*
- * The path is case-sensitive (shortcodes are). Optional `/{username}/`, then `p`, `reel`, `reels`
- * or `tv`, the shortcode and an optional slash. Percent-encoding and dot-segments cannot appear in
- * the path: neither `%` nor a lone `.` segment matches.
+ * The path is case-sensitive (shortcodes are; without the `i` or `u` flag `\w` is exactly `[A-Za-z0-9_]`).
+ * Optional `/{username}/`, then `p`, `reel`, `reels` or `tv`, the shortcode and an optional slash.
+ * Percent-encoding and dot-segments cannot appear in the path: neither `%` nor a lone `.` segment matches.
  */
-const POST_PATH = /^\/(?:([A-Za-z0-9._]{1,30})\/)?(p|reels?|tv)\/([A-Za-z0-9_-]{1,64})\/?(?=[?#]|$)/;
+const POST_PATH = /^\/(?:([\w.]{1,30})\/)?(p|reels?|tv)\/([\w-]{1,64})\/?(?=[?#]|$)/;
 
 /*
  * An optional query and fragment (both dropped) made only of RFC 3986 characters: no `@`, no
  * second `#`, and every `%` followed by two hex digits. Two plain character-class scans are
  * linear and faster than one alternation per character.
  */
-const TAIL = /^(?:\?[A-Za-z0-9\-._~!$&'()*+,;=:/?%]*)?(?:#[A-Za-z0-9\-._~!$&'()*+,;=:/?%]*)?$/;
-const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
+const TAIL = /^(?:\?[\w\-.~!$&'()*+,;=:/?%]*)?(?:#[\w\-.~!$&'()*+,;=:/?%]*)?$/;
+const BAD_ESCAPE = /%(?![\dA-Fa-f]{2})/;
 
 /** First path segments that are Instagram routes, never usernames: `/p/p/x/` must not be a post. */
 const RESERVED_FIRST_SEGMENTS: ReadonlySet<string> = new Set([
@@ -69,16 +69,15 @@ export function isUsername(segment: string): boolean {
  * permalink (the caller answers 400 `invalid_url`). Query and fragment are dropped.
  */
 export function canonicalisePostUrl(raw: string): CanonicalPost | null {
-  if (raw.length === 0 || raw.length > MAX_URL_LENGTH) return null;
+  if (raw.length > MAX_URL_LENGTH) return null;
+  // The empty string fails here too; an empty tail passes TAIL and BAD_ESCAPE.
   const origin = ORIGIN.exec(raw);
   if (origin === null) return null;
   const rest = raw.slice(origin[0].length);
   const path = POST_PATH.exec(rest);
   if (path === null) return null;
-  if (path[0].length !== rest.length) {
-    const tail = rest.slice(path[0].length);
-    if (!TAIL.test(tail) || BAD_ESCAPE.test(tail)) return null;
-  }
+  const tail = rest.slice(path[0].length);
+  if (!TAIL.test(tail) || BAD_ESCAPE.test(tail)) return null;
   const [, username, rawKind, shortcode] = path as unknown as [string, string | undefined, string, string];
   if (username !== undefined && !isUsername(username)) return null;
   const kind: PostKind = rawKind === 'reels' ? 'reel' : (rawKind as PostKind);
