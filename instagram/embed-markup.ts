@@ -118,9 +118,8 @@ export function isAllowedAttribute(tag: string, name: string, value: string): bo
   if (attr === 'target') return tag === 'a' && value === '_blank';
   if (attr === 'rel') return tag === 'a' && /^[a-z ]*$/i.test(value);
   if (attr === 'xmlns' || attr === 'xmlns:xlink') return tag === 'svg' && SVG_NAMESPACES.has(value);
-  if (attr.startsWith('data-instgrm-')) return /^data-instgrm-[a-z-]+$/.test(attr);
-  if (attr.startsWith('stroke')) return /^stroke(-[a-z]+)*$/.test(attr);
-  return PLAIN_ATTRIBUTES.has(attr);
+  // No name in PLAIN_ATTRIBUTES starts with `data-instgrm-` or `stroke`: a misspelt one is refused either way.
+  return /^(?:data-instgrm-[a-z-]+|stroke(?:-[a-z]+)*)$/.test(attr) || PLAIN_ATTRIBUTES.has(attr);
 }
 
 /**

@@ -31,7 +31,7 @@ function trusted(): Policy | null {
       // `trusted-types` in the page's CSP does not list ig-embed.
     }
   }
-  return policy ?? null;
+  return policy;
 }
 
 /** The script URL for embed.js, as a TrustedScriptURL when Trusted Types exist. */
@@ -83,10 +83,11 @@ function copy(source: Element, depth: number): Element | null {
     else out.setAttribute(name, value);
   }
   for (const child of source.childNodes) {
-    if (child.nodeType === Node.TEXT_NODE) out.appendChild(document.createTextNode(child.nodeValue ?? ''));
+    // A string appended becomes a new text node of our document.
+    if (child.nodeType === Node.TEXT_NODE) out.append((child as Text).data);
     else if (child instanceof Element) {
       const kept = copy(child, depth + 1);
-      if (kept) out.appendChild(kept);
+      if (kept) out.append(kept);
     }
   }
   return out;
