@@ -26,8 +26,8 @@ export function consentCard(fields: CardFields, text: IgEmbedStrings, remember: 
   button.onclick = () => grant(box.checked);
   const card = cardBox(
     'consent',
-    // Field by field: the element's attributes are accessors, which a spread would not copy.
-    { url: fields.url, author: fields.author, authorUrl: fields.authorUrl, thumbnail: offMeta(fields.thumbnail), thumbnailAlt: fields.thumbnailAlt },
+    fields,
+    offMeta(fields.thumbnail),
     undefined,
     text,
     [],

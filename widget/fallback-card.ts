@@ -47,17 +47,17 @@ a:hover{text-decoration:underline}:focus-visible{outline:2px solid var(--ig-embe
  */
 export function fallbackCard(fields: CardFields, reason: FallbackReason | undefined, data: OembedData | undefined, text: IgEmbedStrings): HTMLElement {
   const upstream = reason === 'not_embeddable' ? undefined : data;
-  return cardBox('card', fields, upstream, text, [h('p', {}, reason === 'not_embeddable' ? text.unavailable : text.failed)]);
+  const thumbnail = fields.thumbnail || (upstream?.thumbnail_url?.startsWith('https://') ? upstream.thumbnail_url : '');
+  return cardBox('card', fields, thumbnail, upstream, text, [h('p', {}, reason === 'not_embeddable' ? text.unavailable : text.failed)]);
 }
 
 /**
  * The box both cards are built in (the fallback card and the consent card, `part`): the header with
- * avatar and attribution, the media panel (the thumbnail, or the glyph over `note`), then `footer`
- * and the link to the post. `upstream` fills what the page author left out.
+ * avatar and attribution, the media panel (`thumbnail`, each card's own choice, or the glyph over
+ * `note`), then `footer` and the link to the post. `upstream` fills what the page author left out.
  */
-export function cardBox(part: string, fields: CardFields, upstream: OembedData | undefined, text: IgEmbedStrings, note: Node[], ...footer: Node[]): HTMLElement {
+export function cardBox(part: string, fields: CardFields, thumbnail: string, upstream: OembedData | undefined, text: IgEmbedStrings, note: Node[], ...footer: Node[]): HTMLElement {
   const post = parsePostUrl(fields.url);
-  const thumbnail = fields.thumbnail || (upstream?.thumbnail_url?.startsWith('https://') ? upstream.thumbnail_url : '');
   const author = fields.author || upstream?.author_name || post?.username;
   const authorUrl = /^https?:\/\//.test(fields.authorUrl ?? '')
     ? fields.authorUrl
