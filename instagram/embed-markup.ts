@@ -107,12 +107,16 @@ export function isEmbedRoot(tag: string, classValue: string | null | undefined):
 }
 
 /**
- * Whether attribute `name` (any case) with `value` may stay on element `tag` (lower case).
- * `on*`, `srcdoc`, `src`, `formaction` and every other unlisted name are refused.
+ * Whether attribute `name` (any case) with `value` may stay on element `tag` (lower case), as it is:
+ * what `cleanAttribute` keeps unchanged on the root. `on*`, `srcdoc`, `src`, `formaction` and every
+ * other unlisted name are refused.
  */
 export function isAllowedAttribute(tag: string, name: string, value: string): boolean {
-  const attr = name.toLowerCase();
-  if (attr === 'style') return isSafeStyle(value);
+  return cleanAttribute(tag, name, value, true) === value;
+}
+
+/** The rule for each attribute but `style`, by its lower-case name `attr`. */
+function allows(tag: string, attr: string, value: string): boolean {
   if (attr === 'href') return tag === 'a' && isInstagramHttpsUrl(value);
   if (attr === 'data-instgrm-permalink') return isInstagramHttpsUrl(value);
   if (attr === 'target') return tag === 'a' && value === '_blank';
@@ -131,7 +135,7 @@ export function isAllowedAttribute(tag: string, name: string, value: string): bo
 export function cleanAttribute(tag: string, name: string, value: string, isRoot: boolean): string | null {
   const attr = name.toLowerCase();
   if (attr === 'style') return cleanStyle(value);
-  if (!isAllowedAttribute(tag, name, value) || (!isRoot && attr === 'data-instgrm-permalink')) return null;
+  if (!allows(tag, attr, value) || (!isRoot && attr === 'data-instgrm-permalink')) return null;
   if (isRoot || attr !== 'class') return value;
   const kept = value.split(/[\t\n\f\r ]+/).filter((token) => token !== '' && !token.startsWith('instagram-media')).join(' ');
   return kept === '' ? null : kept;

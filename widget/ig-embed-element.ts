@@ -209,16 +209,17 @@ ${consentStyles}`,
 
   private _state: IgEmbedState = 'idle';
   private _run: AbortController | undefined;
-  private _key = '';
+  private _key: string | undefined;
   private _reason: FallbackReason | undefined;
   private _data: OembedData | undefined;
-  private _height = 0;
+  /** The reserved box's height from MEASURE (px), once there is one. */
+  private _height: number | undefined;
   private _frame: HTMLElement | undefined;
   private _slot: HTMLSlotElement | undefined;
   /** Ends this run's wait in `consent`. */
   private _admit: (() => void) | undefined;
   /** This run was gated and got past the gate (revoking consent restarts it). */
-  private _admitted = false;
+  private _admitted: boolean | undefined;
   /** The post a visitor allowed on this element's card. */
   private _granted: string | undefined;
 
@@ -306,9 +307,7 @@ ${consentStyles}`,
   private async _start(): Promise<void> {
     this._run?.abort();
     const { signal } = (this._run = new AbortController());
-    this._data = this._reason = this._admit = undefined;
-    this._height = 0;
-    this._admitted = false;
+    this._data = this._reason = this._admit = this._height = this._admitted = undefined;
     this._setState('idle');
 
     const post = parsePostUrl(this.url);
