@@ -8,11 +8,11 @@ import type { IgEmbedStrings } from './strings.js';
 export const PRIVACY_POLICY_URL = 'https://privacycenter.instagram.com/policy';
 
 // The box and the button come from the fallback card's styles (cardStyles lists `consent` and `consent-button`);
-// only what differs is here. Compact on purpose: it counts against the classic script's budget.
-export const consentStyles = `[part=consent] [part=media]{min-height:0}[part=consent]>p{margin:14px 16px 0}[part=consent]>p a{color:inherit}
-[part=consent-remember]{display:flex;gap:8px;align-items:center;margin:12px 16px 0}
-input{margin:0}
-[part=consent-button]{font:inherit;font-weight:600;border:0;cursor:pointer;margin-bottom:0}
+// only what differs is here. Compact on purpose, lines continued with `\`: it counts against the classic script's budget.
+export const consentStyles = `[part=consent] [part=media]{min-height:0}[part=consent]>p{margin:14px 16px 0}[part=consent]>p a{color:inherit}\
+[part=consent-remember]{display:flex;align-items:center;gap:8px;margin:12px 16px 0}\
+input{margin:0}\
+[part=consent-button]{font:inherit;font-weight:600;border:0;cursor:pointer;margin-bottom:0}\
 [part=consent] [part=link]{margin-top:4px;background:none;color:var(--ig-embed-link-color,light-dark(#0064e0,#4aa3ff))}`;
 
 /**

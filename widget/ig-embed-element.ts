@@ -182,14 +182,15 @@ export class IgEmbedElement extends ReactiveElement {
   // The box around the embed or the card, then the cards' styles (fallback-card.ts, consent-card.ts): one
   // stylesheet from our own constant text. unsafeCSS, not css``: css`` only adds checks for interpolated
   // values, which this text has none of, and they cost 160 B gzip in the classic script. Written compact on
-  // purpose: the text is shipped as is and counts against that script's budget.
+  // purpose, each line continued with `\` (no newline in the text): it is shipped as is and counts against
+  // that script's budget.
   static override styles = unsafeCSS(
-    `:host{display:block;min-width:326px}:host([hidden]),[hidden]{display:none!important}
-[part=frame]{box-sizing:border-box;display:flex;flex-direction:column;overflow:hidden;transition:height .25s;
-min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,3px)}
-:host(:not([state=rendered],[state=fallback])) [part=frame]{height:var(--ig-embed-min-height,640px);background:var(--ig-embed-skeleton,light-dark(#efefef,#262626))}
-::slotted(*){position:relative}
-${cardStyles}
+    `:host{display:block;min-width:326px}:host([hidden]),[hidden]{display:none!important}\
+[part=frame]{box-sizing:border-box;display:flex;flex-direction:column;overflow:hidden;transition:height .25s;\
+min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,3px)}\
+:host(:not([state=rendered],[state=fallback])) [part=frame]{height:var(--ig-embed-min-height,640px);background:var(--ig-embed-skeleton,light-dark(#efefef,#262626))}\
+::slotted(*){position:relative}\
+${cardStyles}\
 ${consentStyles}`,
   );
 
