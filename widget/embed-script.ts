@@ -49,8 +49,8 @@ function inject(src: string): Promise<void> {
     const tag = document.createElement('script');
     tag.async = true;
     tag.src = scriptUrl(src);
-    tag.onload = () => resolve();
-    tag.onerror = reject;
+    tag.addEventListener('load', () => resolve());
+    tag.addEventListener('error', reject);
     document.head.append(tag);
   });
 }

@@ -83,8 +83,9 @@ function copy(source: Element, depth: number): Element | null {
     else out.setAttribute(name, value);
   }
   for (const child of source.childNodes) {
-    // A string appended becomes a new text node of our document.
-    if (child.nodeType === Node.TEXT_NODE) out.append((child as Text).data);
+    // A string appended becomes a new text node of our document. (The HTML parser makes no CDATA
+    // sections, the one other kind of Text; comments and the rest are dropped.)
+    if (child instanceof Text) out.append(child.data);
     else if (child instanceof Element) {
       const kept = copy(child, depth + 1);
       if (kept) out.append(kept);
