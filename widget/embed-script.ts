@@ -107,9 +107,9 @@ function find(source: MessageEventSource | null, frameId?: string): EmbedSink | 
 }
 
 // Only Instagram's own origin, only JSON strings, and only for the iframe that sent it: any other
-// window on the page can post messages too.
+// window on the page can post messages too. (One without a source window matches no sink in find().)
 function onMessage(event: MessageEvent): void {
-  if (event.origin !== INSTAGRAM_ORIGIN || typeof event.data !== 'string' || !event.source) return;
+  if (event.origin !== INSTAGRAM_ORIGIN || typeof event.data !== 'string') return;
   let message: { type?: unknown; details?: { height?: unknown } };
   try {
     message = JSON.parse(event.data);

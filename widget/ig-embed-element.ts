@@ -293,7 +293,7 @@ ${consentStyles}`,
     return new Promise((resolve) => {
       const observer = new IntersectionObserver(
         (entries) => {
-          if (!entries.some((entry) => entry.isIntersecting)) return;
+          if (!entries.find((entry) => entry.isIntersecting)) return;
           observer.disconnect();
           resolve();
         },
@@ -377,8 +377,9 @@ ${consentStyles}`,
 
   /** Grows the reserved box to a MEASURE height, never shrinking it: the iframe's own border and margin come on top. */
   private _grow(height: number): void {
-    const box = this._frame?.offsetHeight ?? 0;
-    const next = Math.max(box, Math.ceil(height) + 14);
+    // The frame exists from the first connect (createRenderRoot), before any run can measure.
+    const box = (this._frame as HTMLElement).offsetHeight;
+    const next = Math.ceil(height) + 14;
     if (next > box) {
       this._height = next;
       this.requestUpdate();

@@ -1,5 +1,5 @@
 /** The one function through which outside HTML enters the DOM, plus the page's Trusted Types policy. */
-import { ALLOWED_ELEMENTS, cleanAttribute, isAllowedAttribute, isEmbedRoot, MAX_EMBED_DEPTH } from '../instagram/embed-markup.js';
+import { ALLOWED_ELEMENTS, cleanAttribute, isEmbedRoot, isInstagramHttpsUrl, MAX_EMBED_DEPTH } from '../instagram/embed-markup.js';
 import { canonicalisePostUrl } from '../instagram/post-url.js';
 
 const HTML_NS = 'http://www.w3.org/1999/xhtml';
@@ -52,9 +52,11 @@ export function scriptUrl(src: string): string {
 export function sanitizeEmbed(html: string, expectedPermalink?: string): HTMLElement | null {
   const template = document.createElement('template');
   template.innerHTML = (trusted()?.createHTML(html) ?? html) as string;
-  const roots = [...template.content.children].filter((el) => el.namespaceURI === HTML_NS && isEmbedRoot(el.localName, el.getAttribute('class')));
+  // The HTML parser only makes HTML blockquotes (`blockquote` leaves SVG and MathML), so no namespace test.
+  const roots = [...template.content.children].filter((el) => isEmbedRoot(el.localName, el.getAttribute('class')));
   const permalink = roots[0]?.getAttribute('data-instgrm-permalink');
-  if (roots.length !== 1 || !permalink || !isAllowedAttribute('blockquote', 'data-instgrm-permalink', permalink)) return null;
+  // The permalink attribute's own rule (embed-markup.ts `cleanAttribute`), then the post it names.
+  if (roots.length !== 1 || !permalink || !isInstagramHttpsUrl(permalink)) return null;
   const post = canonicalisePostUrl(permalink);
   if (!post || (expectedPermalink !== undefined && canonicalisePostUrl(expectedPermalink)?.url !== post.url)) return null;
   try {
@@ -66,7 +68,7 @@ export function sanitizeEmbed(html: string, expectedPermalink?: string): HTMLEle
 }
 
 /** Thrown inside the walk to abandon the whole document; never escapes this module. */
-const REJECTED = new Error('rejected');
+const REJECTED = new Error();
 
 /** The allowed copy of `source` at `depth` below the root, or null when it is dropped with its subtree. */
 function copy(source: Element, depth: number): Element | null {
