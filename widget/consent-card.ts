@@ -40,10 +40,13 @@ export function consentCard(fields: CardFields, text: IgEmbedStrings, remember: 
   return card;
 }
 
-/** `src` unless it is on a Meta host (or unreadable): an image from Meta would reach Meta before consent. */
+/**
+ * `src` unless it is on a Meta host (or unreadable): an image from Meta would reach Meta before consent.
+ * An empty or absent `src` reads as this page's address and comes back as it was: still no thumbnail.
+ */
 function offMeta(src: string): string {
   try {
-    return src && !isMetaHost(new URL(src, document.baseURI).hostname) ? src : '';
+    return isMetaHost(new URL(src, document.baseURI).hostname) ? '' : src;
   } catch {
     return '';
   }

@@ -237,9 +237,9 @@ ${consentStyles}`,
   override connectedCallback(): void {
     super.connectedCallback();
     connected.add(this);
-    // Re-added after removal: run again (the first run starts from the first update, so that
-    // properties set right after creation are in place).
-    if (this.hasUpdated) this.requestUpdate();
+    // Re-added after removal: run again. On the first connect the first update is still pending (the
+    // first run starts from it, so that properties set right after creation are in place): nothing more.
+    this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
@@ -341,8 +341,9 @@ ${consentStyles}`,
     ).catch(() => undefined);
     // Aborted: a newer run, or the removal, owns the element now and nothing is announced.
     if (signal.aborted || !outcome) return;
-    if (outcome === 'rendered') this._rendered(post.url);
-    else this._fallback(outcome);
+    if (outcome !== 'rendered') return this._fallback(outcome);
+    this._setState('rendered');
+    this.dispatchEvent(new CustomEvent('ig-embed-load', { detail: { url: post.url }, bubbles: true, composed: true }));
   }
 
   /** The consent card's button: this post, or (remember ticked) the whole page and the next visits. */
@@ -360,11 +361,6 @@ ${consentStyles}`,
       // Storage disabled: this page is allowed, later pages ask again.
     }
     IgEmbedElement.grantConsent();
-  }
-
-  private _rendered(url: string): void {
-    this._setState('rendered');
-    this.dispatchEvent(new CustomEvent('ig-embed-load', { detail: { url }, bubbles: true, composed: true }));
   }
 
   private _fallback(reason: FallbackReason): void {
