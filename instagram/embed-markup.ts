@@ -47,12 +47,14 @@ const LIST = (item: string) => `(?:${W}*,${W}*${item})`;
 const TOKEN = `(?:(?:-webkit-)?calc\\(${NUMBER}${W}+[+-]${W}+${NUMBER}\\)|rgba?\\(${NUMBER}${LIST(NUMBER)}{2,3}\\)|#[\\da-f]{3,8}|${NUMBER}|[a-z]+(?:-[a-z]+)*)`;
 const STEP = `(?:translate[xy]?|rotate)\\(${SMALL}${LIST(SMALL)}?\\)`;
 const whole = (body: string) => new RegExp(`^${W}*(?:${body})${W}*$`, 'i');
-const PROPERTY = whole('(?:margin|padding|border)(?:-(?:top|right|bottom|left))?|border-(?:radius|width|style|color)|(?:(?:max|min)-)?(?:width|height)|background(?:-color)?|color|display|overflow|box-shadow|align-items|justify-content|flex-(?:direction|grow|shrink|wrap)|font-(?:family|size|style|weight)|line-height|text-(?:align|decoration|overflow)|white-space');
-const VALUE = whole(`${TOKEN}(?:(?:${W}*,${W}*|${W}+)${TOKEN})*`);
-const POSITION = whole('position');
-const POSITION_VALUE = whole('static|relative');
-const TRANSFORM = whole('transform');
-const TRANSFORM_VALUE = whole(`${STEP}(?:${W}+${STEP}){0,2}`);
+// The allowed property names, each pattern with the grammar of its values. No name matches two patterns
+// (`position` and `transform` are not in the long list), so the one a name matches decides.
+const DECLARATIONS: ReadonlyArray<[name: RegExp, value: RegExp]> = [
+  [whole('position'), whole('static|relative')],
+  [whole('transform'), whole(`${STEP}(?:${W}+${STEP}){0,2}`)],
+  [whole('(?:margin|padding|border)(?:-(?:top|right|bottom|left))?|border-(?:radius|width|style|color)|(?:(?:max|min)-)?(?:width|height)|background(?:-color)?|color|display|overflow|box-shadow|align-items|justify-content|flex-(?:direction|grow|shrink|wrap)|font-(?:family|size|style|weight)|line-height|text-(?:align|decoration|overflow)|white-space'),
+    whole(`${TOKEN}(?:(?:${W}*,${W}*|${W}+)${TOKEN})*`)],
+];
 const BLANK = whole('');
 /** Meta's longest inline style is about 250 characters; a longer one is not Meta's. */
 const MAX_STYLE_LENGTH = 1024;
@@ -62,10 +64,7 @@ function isAllowedDeclaration(declaration: string): boolean {
   const colon = declaration.indexOf(':');
   const name = declaration.slice(0, colon);
   const value = declaration.slice(colon + 1);
-  if (colon < 1) return false;
-  if (POSITION.test(name)) return POSITION_VALUE.test(value);
-  if (TRANSFORM.test(name)) return TRANSFORM_VALUE.test(value);
-  return PROPERTY.test(name) && VALUE.test(value);
+  return colon > 0 && DECLARATIONS.some(([names, values]) => names.test(name) && values.test(value));
 }
 
 /**
