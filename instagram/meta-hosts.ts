@@ -1,11 +1,9 @@
 /** Which hosts are Meta's: a request to one of them tells Meta who is looking (the consent card loads nothing from them). */
 
-// Instagram's sites, its CDN, Facebook's sites, CDNs and pixel, and Meta's other brands that serve pictures;
-// each with every subdomain. A trailing dot is the same host to DNS. Written as one expression: it ships in
-// the classic script.
-const META_HOST = /(^|\.)(instagram\.com|instagr\.am|cdninstagram\.com|facebook\.com|facebook\.net|fbcdn\.net|fbsbx\.com|fb\.com|meta\.com|threads\.net|threads\.com)\.?$/i;
-
 /** True for a hostname (as `URL#hostname` gives it: decoded, lower case) that is Meta's or one of its subdomains. */
 export function isMetaHost(hostname: string): boolean {
-  return META_HOST.test(hostname);
+  // Instagram's sites, its CDN, Facebook's sites, CDNs and pixel, and Meta's other brands that serve
+  // pictures; each with every subdomain. A trailing dot is the same host to DNS. Written as one literal
+  // where it is used: it ships in the classic script.
+  return /(^|\.)(instagram\.com|instagr\.am|cdninstagram\.com|facebook\.com|facebook\.net|fbcdn\.net|fbsbx\.com|fb\.com|meta\.com|threads\.net|threads\.com)\.?$/i.test(hostname);
 }

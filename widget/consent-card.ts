@@ -1,5 +1,4 @@
 /** The consent card: the post as the page describes it, who gets data once it loads, and the button that loads it. */
-import { css } from '@lit/reactive-element';
 import { isMetaHost } from '../instagram/meta-hosts.js';
 import { h } from './dom.js';
 import { cardBox, type CardFields } from './fallback-card.js';
@@ -9,12 +8,11 @@ import type { IgEmbedStrings } from './strings.js';
 export const PRIVACY_POLICY_URL = 'https://privacycenter.instagram.com/policy';
 
 // The box and the button come from the fallback card's styles (cardStyles lists `consent` and `consent-button`);
-// only what differs is here. Compact on purpose: it counts against the classic script's budget.
-export const consentStyles = css`
-[part=consent] [part=media]{min-height:0}[part=consent]>p{margin:14px 16px 0}[part=consent]>p a{color:inherit}
-[part=consent-remember]{display:flex;gap:8px;align-items:center;margin:12px 16px 0}
-input{margin:0}
-[part=consent-button]{font:inherit;font-weight:600;border:0;cursor:pointer;margin-bottom:0}
+// only what differs is here. Compact on purpose, lines continued with `\`: it counts against the classic script's budget.
+export const consentStyles = `[part=consent] [part=media]{min-height:0}[part=consent]>p{margin:14px 16px 0}[part=consent]>p a{color:inherit}\
+[part=consent-remember]{display:flex;align-items:center;gap:8px;margin:12px 16px 0}\
+input{margin:0}\
+[part=consent-button]{font:inherit;font-weight:600;border:0;cursor:pointer;margin-bottom:0}\
 [part=consent] [part=link]{margin-top:4px;background:none;color:var(--ig-embed-link-color,light-dark(#0064e0,#4aa3ff))}`;
 
 /**
@@ -28,8 +26,8 @@ export function consentCard(fields: CardFields, text: IgEmbedStrings, remember: 
   button.onclick = () => grant(box.checked);
   const card = cardBox(
     'consent',
-    // Field by field: the element's attributes are accessors, which a spread would not copy.
-    { url: fields.url, author: fields.author, authorUrl: fields.authorUrl, thumbnail: offMeta(fields.thumbnail), thumbnailAlt: fields.thumbnailAlt },
+    fields,
+    offMeta(fields.thumbnail),
     undefined,
     text,
     [],
@@ -42,10 +40,13 @@ export function consentCard(fields: CardFields, text: IgEmbedStrings, remember: 
   return card;
 }
 
-/** `src` unless it is on a Meta host (or unreadable): an image from Meta would reach Meta before consent. */
+/**
+ * `src` unless it is on a Meta host (or unreadable): an image from Meta would reach Meta before consent.
+ * An empty or absent `src` reads as this page's address and comes back as it was: still no thumbnail.
+ */
 function offMeta(src: string): string {
   try {
-    return src && !isMetaHost(new URL(src, document.baseURI).hostname) ? src : '';
+    return isMetaHost(new URL(src, document.baseURI).hostname) ? '' : src;
   } catch {
     return '';
   }

@@ -75,7 +75,8 @@ function mount(wrapper: HTMLElement, job: EmbedJob, title: string, signal: Abort
       else reject(signal.reason);
     };
     const mounted = () => {
-      frame()?.style.removeProperty('position');
+      const iframe = frame();
+      if (iframe) iframe.style.position = '';
       end('rendered');
     };
     const observer = new MutationObserver(() => {

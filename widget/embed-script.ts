@@ -37,7 +37,7 @@ export function loadEmbedScript(src: string): Promise<void> {
   const href = new URL(src, document.baseURI).href;
   let load = loads.get(href);
   if (!load) {
-    const existing = Array.from(document.scripts).find((tag) => tag.src === href);
+    const existing = [...document.scripts].find((tag) => tag.src === href);
     load = window.instgrm ? Promise.resolve() : existing ? adopt(existing) : inject(src);
     loads.set(href, load);
   }
@@ -49,8 +49,8 @@ function inject(src: string): Promise<void> {
     const tag = document.createElement('script');
     tag.async = true;
     tag.src = scriptUrl(src);
-    tag.onload = () => resolve();
-    tag.onerror = reject;
+    tag.addEventListener('load', () => resolve());
+    tag.addEventListener('error', reject);
     document.head.append(tag);
   });
 }
@@ -107,9 +107,9 @@ function find(source: MessageEventSource | null, frameId?: string): EmbedSink | 
 }
 
 // Only Instagram's own origin, only JSON strings, and only for the iframe that sent it: any other
-// window on the page can post messages too.
+// window on the page can post messages too. (One without a source window matches no sink in find().)
 function onMessage(event: MessageEvent): void {
-  if (event.origin !== INSTAGRAM_ORIGIN || typeof event.data !== 'string' || !event.source) return;
+  if (event.origin !== INSTAGRAM_ORIGIN || typeof event.data !== 'string') return;
   let message: { type?: unknown; details?: { height?: unknown } };
   try {
     message = JSON.parse(event.data);

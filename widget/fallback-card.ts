@@ -1,5 +1,4 @@
 /** The attributed fallback card: its DOM (built from text and nodes only) and its styles. */
-import { css } from '@lit/reactive-element';
 import { isInstagramHttpsUrl } from '../instagram/embed-markup.js';
 import { h } from './dom.js';
 import type { FallbackReason, OembedData } from './oembed-request.js';
@@ -15,30 +14,31 @@ export interface CardFields {
   thumbnailAlt: string;
 }
 
-// Written compact on purpose: Lit's css`` is shipped as is and counts against the classic script's budget.
+// Plain text, joined with the element's and the consent card's into the one stylesheet (ig-embed-element.ts).
+// Written compact on purpose: it is shipped as is and counts against the classic script's budget. Each line
+// ends in `\`, a line continuation, so the text itself has no newlines (they cost 30 B gzip in all three).
 // The consent card (consent-card.ts) shares the box and the button: its `consent` and `consent-button` parts are listed here.
 // --_b is the card background (the button's text takes it), --_m the muted panel mixed from the text colour.
 // Defaults follow the host page's `color-scheme` (light-dark()), so a dark page gets a dark card.
 // The card resets the inherited text properties a host page may have changed (a centred or spaced-out
 // page stays outside): `font` resets style, weight, variant, stretch, features and line-height; the rest
 // are listed. Direction is inherited on purpose.
-export const cardStyles = css`
-[part=card],[part=consent]{--_b:var(--ig-embed-background,light-dark(#fff,#121212));--_m:color-mix(in srgb,currentColor 4%,var(--_b));box-sizing:border-box;flex:1;display:flex;flex-direction:column;overflow:hidden;
-background:var(--_b);color:var(--ig-embed-color,light-dark(#262626,#f5f5f5));border:var(--ig-embed-border,1px solid light-dark(#dbdbdb,#363636));
-border-radius:var(--ig-embed-radius,3px);font:var(--ig-embed-font,14px/1.4 system-ui,sans-serif);
-text-align:start;text-indent:0;text-transform:none;letter-spacing:normal;word-spacing:normal;white-space:normal;text-shadow:none;word-break:normal}
-[part=header]{display:flex;align-items:center;gap:12px;padding:12px 16px}p{margin:0}
-[part=avatar]{box-sizing:border-box;flex:none;display:grid;place-items:center;width:38px;height:38px;border:2px solid transparent;border-radius:50%;
-font-weight:600;box-shadow:inset 0 0 0 2px var(--_b);background:linear-gradient(var(--_m),var(--_m)) padding-box,linear-gradient(45deg,#feda75,#fa7e1e,#d62976,#962fbf,#4f5bd5) border-box}
-[part=attribution]{display:flex;flex-direction:column;gap:3px;min-width:0;font-weight:600}
-[part=author]{color:inherit;text-decoration:none;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-[part=author]+*{font-weight:400;font-size:.86em}[part=author]+*,[part=message]{color:color-mix(in srgb,currentColor 72%,transparent)}
-[part=media]{position:relative;flex:1;min-height:160px;display:grid;place-items:center;background:var(--_m)}
-img{position:absolute;inset:0;width:100%;height:100%;object-fit:cover}
-[part=message]{display:grid;justify-items:center;gap:12px;padding:24px;text-align:center}
-svg{width:48px;height:48px;fill:none;stroke:currentColor;stroke-width:1.5;stroke-linecap:round}[part=avatar] svg{width:20px;height:20px;stroke-width:2}
-[part=link],[part=consent-button]{margin:14px 16px 16px;padding:9px 16px;border-radius:8px;text-align:center;font-weight:600;text-decoration:none;
-background:var(--ig-embed-link-color,light-dark(#0064e0,#4aa3ff));color:var(--_b)}
+export const cardStyles = `[part=card],[part=consent]{--_b:var(--ig-embed-background,light-dark(#fff,#121212));--_m:color-mix(in srgb,currentColor 4%,var(--_b));flex:1;box-sizing:border-box;display:flex;flex-direction:column;overflow:hidden;\
+background:var(--_b);color:var(--ig-embed-color,light-dark(#262626,#f5f5f5));border:var(--ig-embed-border,1px solid light-dark(#dbdbdb,#363636));\
+border-radius:var(--ig-embed-radius,3px);font:var(--ig-embed-font,14px/1.4 system-ui,sans-serif);\
+text-align:start;text-indent:0;text-transform:none;letter-spacing:normal;word-spacing:normal;white-space:normal;text-shadow:none;word-break:normal}\
+[part=header]{display:flex;align-items:center;gap:12px;padding:12px 16px}p{margin:0}\
+[part=avatar]{box-sizing:border-box;flex:none;display:grid;place-items:center;width:38px;height:38px;border:2px solid transparent;border-radius:50%;\
+font-weight:600;box-shadow:inset 0 0 0 2px var(--_b);background:linear-gradient(var(--_m),var(--_m)) padding-box,linear-gradient(45deg,#feda75,#fa7e1e,#d62976,#962fbf,#4f5bd5) border-box}\
+[part=attribution]{display:flex;flex-direction:column;gap:3px;min-width:0;font-weight:600}\
+[part=author]{color:inherit;text-decoration:none;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}\
+[part=author]+*{font-weight:400;font-size:.86em}[part=author]+*,[part=message]{color:color-mix(in srgb,currentColor 72%,transparent)}\
+[part=media]{position:relative;flex:1;min-height:160px;display:grid;place-items:center;background:var(--_m)}\
+img{position:absolute;inset:0;width:100%;height:100%;object-fit:cover}\
+[part=message]{display:grid;justify-items:center;gap:12px;padding:24px;text-align:center}\
+svg{width:48px;height:48px;fill:none;stroke:currentColor;stroke-width:1.5;stroke-linecap:round}[part=avatar] svg{width:20px;height:20px;stroke-width:2}\
+[part=link],[part=consent-button]{margin:14px 16px 16px;padding:9px 16px;border-radius:8px;text-align:center;font-weight:600;text-decoration:none;\
+background:var(--ig-embed-link-color,light-dark(#0064e0,#4aa3ff));color:var(--_b)}\
 a:hover{text-decoration:underline}:focus-visible{outline:2px solid var(--ig-embed-focus,#0095f6);outline-offset:2px}`;
 
 /**
@@ -48,19 +48,19 @@ a:hover{text-decoration:underline}:focus-visible{outline:2px solid var(--ig-embe
  */
 export function fallbackCard(fields: CardFields, reason: FallbackReason | undefined, data: OembedData | undefined, text: IgEmbedStrings): HTMLElement {
   const upstream = reason === 'not_embeddable' ? undefined : data;
-  return cardBox('card', fields, upstream, text, [h('p', {}, reason === 'not_embeddable' ? text.unavailable : text.failed)]);
+  const thumbnail = fields.thumbnail || (upstream?.thumbnail_url?.startsWith('https://') ? upstream.thumbnail_url : '');
+  return cardBox('card', fields, thumbnail, upstream, text, [h('p', {}, reason === 'not_embeddable' ? text.unavailable : text.failed)]);
 }
 
 /**
  * The box both cards are built in (the fallback card and the consent card, `part`): the header with
- * avatar and attribution, the media panel (the thumbnail, or the glyph over `note`), then `footer`
- * and the link to the post. `upstream` fills what the page author left out.
+ * avatar and attribution, the media panel (`thumbnail`, each card's own choice, or the glyph over
+ * `note`), then `footer` and the link to the post. `upstream` fills what the page author left out.
  */
-export function cardBox(part: string, fields: CardFields, upstream: OembedData | undefined, text: IgEmbedStrings, note: Node[], ...footer: Node[]): HTMLElement {
+export function cardBox(part: string, fields: CardFields, thumbnail: string, upstream: OembedData | undefined, text: IgEmbedStrings, note: Node[], ...footer: Node[]): HTMLElement {
   const post = parsePostUrl(fields.url);
-  const thumbnail = fields.thumbnail || (upstream?.thumbnail_url?.startsWith('https://') ? upstream.thumbnail_url : '');
   const author = fields.author || upstream?.author_name || post?.username;
-  const authorUrl = /^https?:\/\//.test(fields.authorUrl ?? '')
+  const authorUrl = /^https?:\/\//.test(fields.authorUrl)
     ? fields.authorUrl
     : upstream?.author_url && isInstagramHttpsUrl(upstream.author_url)
       ? upstream.author_url

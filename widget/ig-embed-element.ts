@@ -1,7 +1,7 @@
 /** The `<ig-embed>` element class: light-DOM Instagram embed with an attributed fallback (no registration here). */
 // Lit's ReactiveElement without lit-html templates: our shadow DOM is a box and a small card, and
 // lit-html would add 3 KB gzip to a classic script whose budget is 9 KB (measured: 9.9 KB with LitElement).
-import { ReactiveElement, css, type PropertyValues } from '@lit/reactive-element';
+import { ReactiveElement, unsafeCSS, type PropertyValues } from '@lit/reactive-element';
 import { MAX_EMBED_WIDTH, MIN_EMBED_WIDTH } from '../instagram/embed-width.js';
 import { warnOnce } from './diagnostics.js';
 import { h } from './dom.js';
@@ -179,18 +179,20 @@ export class IgEmbedElement extends ReactiveElement {
     if (!registry.get(tag)) registry.define(tag, this);
   }
 
-  // The box around the embed or the card (the card's own styles are in fallback-card.ts). Written compact
-  // on purpose: Lit's css`` is shipped as is and counts against the classic script's budget.
-  static override styles = [
-    css`
-:host{display:block;min-width:326px}:host([hidden]),[hidden]{display:none!important}
-[part=frame]{box-sizing:border-box;display:flex;flex-direction:column;overflow:hidden;transition:height .25s;
-min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,3px)}
-:host(:not([state=rendered],[state=fallback])) [part=frame]{height:var(--ig-embed-min-height,640px);background:var(--ig-embed-skeleton,light-dark(#efefef,#262626))}
-::slotted(*){position:relative}`,
-    cardStyles,
-    consentStyles,
-  ];
+  // The box around the embed or the card, then the cards' styles (fallback-card.ts, consent-card.ts): one
+  // stylesheet from our own constant text. unsafeCSS, not css``: css`` only adds checks for interpolated
+  // values, which this text has none of, and they cost 160 B gzip in the classic script. Written compact on
+  // purpose, each line continued with `\` (no newline in the text): it is shipped as is and counts against
+  // that script's budget.
+  static override styles = unsafeCSS(
+    `:host{display:block;min-width:326px}:host([hidden]),[hidden]{display:none!important}\
+[part=frame]{box-sizing:border-box;display:flex;flex-direction:column;overflow:hidden;transition:height .25s;\
+min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,3px)}\
+:host(:not([state=rendered],[state=fallback])) [part=frame]{height:var(--ig-embed-min-height,640px);background:var(--ig-embed-skeleton,light-dark(#efefef,#262626))}\
+::slotted(*){position:relative}\
+${cardStyles}\
+${consentStyles}`,
+  );
 
   declare url: string;
   declare endpoint: string;
@@ -208,16 +210,17 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
 
   private _state: IgEmbedState = 'idle';
   private _run: AbortController | undefined;
-  private _key = '';
+  private _key: string | undefined;
   private _reason: FallbackReason | undefined;
   private _data: OembedData | undefined;
-  private _height = 0;
+  /** The reserved box's height from MEASURE (px), once there is one. */
+  private _height: number | undefined;
   private _frame: HTMLElement | undefined;
   private _slot: HTMLSlotElement | undefined;
   /** Ends this run's wait in `consent`. */
   private _admit: (() => void) | undefined;
   /** This run was gated and got past the gate (revoking consent restarts it). */
-  private _admitted = false;
+  private _admitted: boolean | undefined;
   /** The post a visitor allowed on this element's card. */
   private _granted: string | undefined;
 
@@ -234,9 +237,9 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
   override connectedCallback(): void {
     super.connectedCallback();
     connected.add(this);
-    // Re-added after removal: run again (the first run starts from the first update, so that
-    // properties set right after creation are in place).
-    if (this.hasUpdated) this.requestUpdate();
+    // Re-added after removal: run again. On the first connect the first update is still pending (the
+    // first run starts from it, so that properties set right after creation are in place): nothing more.
+    this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
@@ -290,7 +293,7 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
     return new Promise((resolve) => {
       const observer = new IntersectionObserver(
         (entries) => {
-          if (!entries.some((entry) => entry.isIntersecting)) return;
+          if (!entries.find((entry) => entry.isIntersecting)) return;
           observer.disconnect();
           resolve();
         },
@@ -305,9 +308,7 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
   private async _start(): Promise<void> {
     this._run?.abort();
     const { signal } = (this._run = new AbortController());
-    this._data = this._reason = this._admit = undefined;
-    this._height = 0;
-    this._admitted = false;
+    this._data = this._reason = this._admit = this._height = this._admitted = undefined;
     this._setState('idle');
 
     const post = parsePostUrl(this.url);
@@ -340,8 +341,9 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
     ).catch(() => undefined);
     // Aborted: a newer run, or the removal, owns the element now and nothing is announced.
     if (signal.aborted || !outcome) return;
-    if (outcome === 'rendered') this._rendered(post.url);
-    else this._fallback(outcome);
+    if (outcome !== 'rendered') return this._fallback(outcome);
+    this._setState('rendered');
+    this.dispatchEvent(new CustomEvent('ig-embed-load', { detail: { url: post.url }, bubbles: true, composed: true }));
   }
 
   /** The consent card's button: this post, or (remember ticked) the whole page and the next visits. */
@@ -361,11 +363,6 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
     IgEmbedElement.grantConsent();
   }
 
-  private _rendered(url: string): void {
-    this._setState('rendered');
-    this.dispatchEvent(new CustomEvent('ig-embed-load', { detail: { url }, bubbles: true, composed: true }));
-  }
-
   private _fallback(reason: FallbackReason): void {
     this._reason = reason;
     this._setState('fallback');
@@ -376,8 +373,9 @@ min-height:var(--ig-embed-min-height,640px);border-radius:var(--ig-embed-radius,
 
   /** Grows the reserved box to a MEASURE height, never shrinking it: the iframe's own border and margin come on top. */
   private _grow(height: number): void {
-    const box = this._frame?.offsetHeight ?? 0;
-    const next = Math.max(box, Math.ceil(height) + 14);
+    // The frame exists from the first connect (createRenderRoot), before any run can measure.
+    const box = (this._frame as HTMLElement).offsetHeight;
+    const next = Math.ceil(height) + 14;
     if (next > box) {
       this._height = next;
       this.requestUpdate();

@@ -79,10 +79,11 @@ export function requestOembed(href: string, signal: AbortSignal, timeout: number
     const timer = signal.aborted ? undefined : setTimeout(leave, timeout, 'timeout');
     if (signal.aborted) return leave();
     signal.addEventListener('abort', aborted);
+    // After an abort or the deadline this caller's promise is settled already: resolve() does nothing.
     void entry.result.then((result) => {
       clearTimeout(timer);
       signal.removeEventListener('abort', aborted);
-      if (!signal.aborted) resolve(result);
+      resolve(result);
     });
   });
 }

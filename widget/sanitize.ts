@@ -1,5 +1,5 @@
 /** The one function through which outside HTML enters the DOM, plus the page's Trusted Types policy. */
-import { ALLOWED_ELEMENTS, cleanAttribute, isAllowedAttribute, isEmbedRoot, MAX_EMBED_DEPTH } from '../instagram/embed-markup.js';
+import { ALLOWED_ELEMENTS, cleanAttribute, isEmbedRoot, isInstagramHttpsUrl, MAX_EMBED_DEPTH } from '../instagram/embed-markup.js';
 import { canonicalisePostUrl } from '../instagram/post-url.js';
 
 const HTML_NS = 'http://www.w3.org/1999/xhtml';
@@ -32,7 +32,7 @@ function trusted(): Policy | null {
       // `trusted-types` in the page's CSP does not list ig-embed.
     }
   }
-  return policy ?? null;
+  return policy;
 }
 
 /** A script URL the page configured (embed.js, a consent adapter), as a TrustedScriptURL when Trusted Types exist. */
@@ -53,9 +53,11 @@ export function scriptUrl(src: string): string {
 export function sanitizeEmbed(html: string, expectedPermalink?: string): HTMLElement | null {
   const template = document.createElement('template');
   template.innerHTML = (trusted()?.createHTML(html) ?? html) as string;
-  const roots = Array.from(template.content.children).filter((el) => el.namespaceURI === HTML_NS && isEmbedRoot(el.localName, el.getAttribute('class')));
+  // The HTML parser only makes HTML blockquotes (`blockquote` leaves SVG and MathML), so no namespace test.
+  const roots = [...template.content.children].filter((el) => isEmbedRoot(el.localName, el.getAttribute('class')));
   const permalink = roots[0]?.getAttribute('data-instgrm-permalink');
-  if (roots.length !== 1 || !permalink || !isAllowedAttribute('blockquote', 'data-instgrm-permalink', permalink)) return null;
+  // The permalink attribute's own rule (embed-markup.ts `cleanAttribute`), then the post it names.
+  if (roots.length !== 1 || !permalink || !isInstagramHttpsUrl(permalink)) return null;
   const post = canonicalisePostUrl(permalink);
   if (!post || (expectedPermalink !== undefined && canonicalisePostUrl(expectedPermalink)?.url !== post.url)) return null;
   try {
@@ -67,7 +69,7 @@ export function sanitizeEmbed(html: string, expectedPermalink?: string): HTMLEle
 }
 
 /** Thrown inside the walk to abandon the whole document; never escapes this module. */
-const REJECTED = new Error('rejected');
+const REJECTED = new Error();
 
 /** The allowed copy of `source` at `depth` below the root, or null when it is dropped with its subtree. */
 function copy(source: Element, depth: number): Element | null {
@@ -76,18 +78,20 @@ function copy(source: Element, depth: number): Element | null {
   if (!ALLOWED_ELEMENTS.has(tag) || (ns !== HTML_NS && ns !== SVG_NS)) return null;
   if (depth > MAX_EMBED_DEPTH || (depth > 0 && isEmbedRoot(tag, source.getAttribute('class')))) throw REJECTED;
   const out = document.createElementNS(ns, tag);
-  for (const { name, value: raw } of Array.from(source.attributes)) {
+  for (const { name, value: raw } of source.attributes) {
     const value = cleanAttribute(tag, name, raw, depth === 0);
     if (value === null) continue;
     // xmlns attributes live in the XMLNS namespace, as the HTML parser puts them on a re-parse of the proxy's output.
     if (name.startsWith('xmlns')) out.setAttributeNS(XMLNS_NS, name, value);
     else out.setAttribute(name, value);
   }
-  for (const child of Array.from(source.childNodes)) {
-    if (child.nodeType === Node.TEXT_NODE) out.appendChild(document.createTextNode(child.nodeValue ?? ''));
+  for (const child of source.childNodes) {
+    // A string appended becomes a new text node of our document. (The HTML parser makes no CDATA
+    // sections, the one other kind of Text; comments and the rest are dropped.)
+    if (child instanceof Text) out.append(child.data);
     else if (child instanceof Element) {
       const kept = copy(child, depth + 1);
-      if (kept) out.appendChild(kept);
+      if (kept) out.append(kept);
     }
   }
   return out;
