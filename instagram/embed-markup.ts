@@ -27,9 +27,6 @@ const PLAIN_ATTRIBUTES: ReadonlySet<string> = new Set([
   'transform', 'datetime', 'cx', 'cy', 'r', 'x', 'y', 'x1', 'x2', 'y1', 'y2', 'points', 'opacity',
 ]);
 
-const SVG_NAMESPACES: ReadonlySet<string> = new Set([
-  'http://www.w3.org/2000/svg', 'http://www.w3.org/1999/xlink',
-]);
 
 /*
  * Inline styles keep only the declarations Meta's embed markup is made of (every recording in
@@ -84,12 +81,12 @@ export function cleanStyle(value: string): string | null {
  * True for `https://instagram.com/…` or `https://www.instagram.com/…` with nothing unusual in it.
  * No URL object is needed: in a string of visible ASCII without `\` whose authority ends at the first
  * `/`, every URL parser reads https, exactly that host, no port and no user info
- * (test/instagram/embed-markup.property.test.ts holds this against `new URL()`). Unusual: control
- * characters, whitespace and non-ASCII, which browsers repair or reinterpret, and `\`.
+ * (test/instagram/embed-markup.property.test.ts holds this against `new URL()`). Unusual: NUL to space
+ * (`\0- `: control characters and whitespace), DEL and everything above (`\x7f-\uffff`: non-ASCII),
+ * which browsers repair or reinterpret, and `\`.
  */
 export function isInstagramHttpsUrl(value: string): boolean {
-  // eslint-disable-next-line no-control-regex
-  return value.length <= 2048 && !/[\u0000-\u0020\u007f-\uffff\\]/.test(value) && /^https:\/\/(www\.)?instagram\.com\//i.test(value);
+  return value.length <= 2048 && !/[\0- \x7f-\uffff\\]/.test(value) && /^https:\/\/(www\.)?instagram\.com\//i.test(value);
 }
 
 /** True when style `value` is on the allowlist as it stands (cleanStyle would keep all of it). */
@@ -120,7 +117,9 @@ function allows(tag: string, attr: string, value: string): boolean {
   if (attr === 'data-instgrm-permalink') return isInstagramHttpsUrl(value);
   if (attr === 'target') return tag === 'a' && value === '_blank';
   if (attr === 'rel') return tag === 'a' && /^[a-z ]*$/i.test(value);
-  if (attr === 'xmlns' || attr === 'xmlns:xlink') return tag === 'svg' && SVG_NAMESPACES.has(value);
+  if (attr === 'xmlns' || attr === 'xmlns:xlink') {
+    return tag === 'svg' && (value === 'http://www.w3.org/2000/svg' || value === 'http://www.w3.org/1999/xlink');
+  }
   // No name in PLAIN_ATTRIBUTES starts with `data-instgrm-` or `stroke`: a misspelt one is refused either way.
   return /^(?:data-instgrm-[a-z-]+|stroke(?:-[a-z]+)*)$/.test(attr) || PLAIN_ATTRIBUTES.has(attr);
 }

@@ -5,5 +5,5 @@ export function isMetaHost(hostname: string): boolean {
   // Instagram's sites, its CDN, Facebook's sites, CDNs and pixel, and Meta's other brands that serve
   // pictures; each with every subdomain. A trailing dot is the same host to DNS. Written as one literal
   // where it is used: it ships in the classic script.
-  return /(^|\.)(instagram\.com|instagr\.am|cdninstagram\.com|facebook\.com|facebook\.net|fbcdn\.net|fbsbx\.com|fb\.com|meta\.com|threads\.net|threads\.com)\.?$/i.test(hostname);
+  return /(^|\.)(((cdn)?instagram|facebook|fbsbx|fb|meta|threads)\.com|(facebook|fbcdn|threads)\.net|instagr\.am)\.?$/i.test(hostname);
 }

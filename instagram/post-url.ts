@@ -18,9 +18,7 @@ export interface CanonicalPost {
 export const MAX_URL_LENGTH = 2048;
 
 /** First path segments that are Instagram routes, never usernames: `/p/p/x/` must not be a post. */
-const RESERVED_FIRST_SEGMENTS: ReadonlySet<string> = new Set([
-  'p', 'reel', 'reels', 'tv', 'stories', 'explore', 'accounts', 'share', 'direct',
-]);
+const RESERVED_FIRST_SEGMENTS = /^(?:p|reels?|tv|stories|explore|accounts|share|direct)$/i;
 
 /**
  * True when `segment`, already known to be 1–30 of `[A-Za-z0-9._]` (as the post path and profile URLs
@@ -28,7 +26,7 @@ const RESERVED_FIRST_SEGMENTS: ReadonlySet<string> = new Set([
  * parser), and not one of Instagram's routes like `p`.
  */
 export function isUsername(segment: string): boolean {
-  return /[^.]/.test(segment) && !RESERVED_FIRST_SEGMENTS.has(segment.toLowerCase());
+  return /[^.]/.test(segment) && !RESERVED_FIRST_SEGMENTS.test(segment);
 }
 
 /**

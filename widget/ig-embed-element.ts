@@ -334,8 +334,20 @@ ${consentStyles}`,
         timeout: this.timeout >= 0 ? this.timeout : 10000,
         scriptSrc: IgEmbedElement.scriptSrc,
         received: (data) => (this._data = data),
-        measured: (height) => this._grow(height),
-        title: (data) => this._frameTitle(data.author_name || post.username),
+        // Grows the reserved box to a MEASURE height, never shrinking it (the iframe's own border and
+        // margin come on top); the frame exists from the first connect, before any run can measure.
+        measured: (height) => {
+          const next = Math.ceil(height) + 14;
+          if (next <= (this._frame as HTMLElement).offsetHeight) return;
+          this._height = next;
+          this.requestUpdate();
+        },
+        // "Instagram post by {author}", the author as the card would name it, else "Instagram post".
+        title: (data) => {
+          const author = this.author || data.author_name || post.username;
+          const text = this._text();
+          return author ? text.frameTitleBy.replace('{author}', () => author) : text.frameTitle;
+        },
       },
       signal,
     ).catch(() => undefined);
@@ -371,17 +383,6 @@ ${consentStyles}`,
     warnOnce(reason, this, this._endpoint(), IgEmbedElement.scriptSrc);
   }
 
-  /** Grows the reserved box to a MEASURE height, never shrinking it: the iframe's own border and margin come on top. */
-  private _grow(height: number): void {
-    // The frame exists from the first connect (createRenderRoot), before any run can measure.
-    const box = (this._frame as HTMLElement).offsetHeight;
-    const next = Math.ceil(height) + 14;
-    if (next > box) {
-      this._height = next;
-      this.requestUpdate();
-    }
-  }
-
   private _setState(state: IgEmbedState): void {
     this._state = state;
     this.setAttribute('state', state);
@@ -394,13 +395,6 @@ ${consentStyles}`,
   /** Card text: defaults first, so a page-wide strings object written before a string was added still works. */
   private _text(): IgEmbedStrings {
     return { ...defaultStrings, ...IgEmbedElement.strings, ...this.strings };
-  }
-
-  /** "Instagram post by {author}", the author as the card would name it, else "Instagram post". */
-  private _frameTitle(upstreamAuthor: string | undefined): string {
-    const author = this.author || upstreamAuthor;
-    const text = this._text();
-    return author ? text.frameTitleBy.replace('{author}', () => author) : text.frameTitle;
   }
 
   private _endpoint(): string {
