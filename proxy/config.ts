@@ -83,27 +83,31 @@ function booleanFlag(expected: string) {
   return z.enum(['1', 'true', '0', 'false'], expected).transform((v) => v === '1' || v === 'true');
 }
 
-const graphApiUrl = z.string().transform((raw, ctx) => {
-  const expected = 'an http(s) URL without query, fragment or credentials, like https://graph.facebook.com/v25.0';
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: expected });
-    return z.NEVER;
-  }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.search || url.hash
-    || raw.includes('?') || raw.includes('#')) {
-    ctx.addIssue({ code: 'custom', message: expected });
-    return z.NEVER;
-  }
-  return url.href.replace(/\/+$/, '');
-});
+/** A URL setting: parsed with `new URL()`, then `accept` returns the value to keep, or null to refuse it with `expected`. */
+function urlSetting(expected: string, accept: (url: URL, raw: string) => string | null) {
+  return z.string().transform((raw, ctx) => {
+    let kept: string | null = null;
+    try {
+      kept = accept(new URL(raw), raw);
+    } catch {
+      // not a URL at all
+    }
+    if (kept === null) {
+      ctx.addIssue({ code: 'custom', message: expected });
+      return z.NEVER;
+    }
+    return kept;
+  });
+}
 
-const shareFraction = z.string()
-  .regex(/^(?:0?\.[0-9]{1,6}|1(?:\.0{1,6})?)$/, 'a fraction of the hourly budget greater than 0 and at most 1, like 0.05 (1 = no per-client share)')
-  .transform(Number)
-  .refine((n) => n > 0, 'a fraction of the hourly budget greater than 0 and at most 1, like 0.05 (1 = no per-client share)');
+const graphApiUrl = urlSetting(
+  'an http(s) URL without query, fragment or credentials, like https://graph.facebook.com/v25.0',
+  (url, raw) => ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.search || url.hash
+    || raw.includes('?') || raw.includes('#') ? null : url.href.replace(/\/+$/, '')),
+);
+
+const FRACTION = 'a fraction of the hourly budget greater than 0 and at most 1, like 0.05 (1 = no per-client share)';
+const shareFraction = z.string().regex(/^(?:0?\.[0-9]{1,6}|1(?:\.0{1,6})?)$/, FRACTION).transform(Number).refine((n) => n > 0, FRACTION);
 
 const addressRanges = z.string().transform((raw, ctx) => {
   const ranges: Cidr[] = [];
@@ -118,22 +122,11 @@ const addressRanges = z.string().transform((raw, ctx) => {
   return ranges;
 });
 
-const redisUrl = z.string().transform((raw, ctx) => {
-  const expected = 'a redis:// or rediss:// URL such as redis://127.0.0.1:6379, rediss://user:password@cache.example:6380/2 (db 0–15)';
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: expected });
-    return z.NEVER;
-  }
-  if ((url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname || url.search || url.hash
-    || !/^(?:\/(?:[0-9]|1[0-5])?)?$/.test(url.pathname)) {
-    ctx.addIssue({ code: 'custom', message: expected });
-    return z.NEVER;
-  }
-  return raw;
-});
+const redisUrl = urlSetting(
+  'a redis:// or rediss:// URL such as redis://127.0.0.1:6379, rediss://user:password@cache.example:6380/2 (db 0–15)',
+  (url, raw) => ((url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname || url.search || url.hash
+    || !/^(?:\/(?:[0-9]|1[0-5])?)?$/.test(url.pathname) ? null : raw),
+);
 
 const allowedOrigins = z.string().transform((raw, ctx) => {
   const expected = 'a comma-separated list of origins like https://example.com,http://localhost:5173 (scheme, host and optional port only), or *';
