@@ -52,17 +52,8 @@ const DECLARATIONS: ReadonlyArray<[name: RegExp, value: RegExp]> = [
   [whole('(?:margin|padding|border)(?:-(?:top|right|bottom|left))?|border-(?:radius|width|style|color)|(?:(?:max|min)-)?(?:width|height)|background(?:-color)?|color|display|overflow|box-shadow|align-items|justify-content|flex-(?:direction|grow|shrink|wrap)|font-(?:family|size|style|weight)|line-height|text-(?:align|decoration|overflow)|white-space'),
     whole(`${TOKEN}(?:(?:${W}*,${W}*|${W}+)${TOKEN})*`)],
 ];
-const BLANK = whole('');
 /** Meta's longest inline style is about 250 characters; a longer one is not Meta's. */
 const MAX_STYLE_LENGTH = 1024;
-
-/** Whether one `name:value` declaration is on the allowlist. */
-function isAllowedDeclaration(declaration: string): boolean {
-  const colon = declaration.indexOf(':');
-  const name = declaration.slice(0, colon);
-  const value = declaration.slice(colon + 1);
-  return colon > 0 && DECLARATIONS.some(([names, values]) => names.test(name) && values.test(value));
-}
 
 /**
  * The declarations of style `value` that are on the allowlist, or null when none is. A style whose
@@ -71,8 +62,15 @@ function isAllowedDeclaration(declaration: string): boolean {
  */
 export function cleanStyle(value: string): string | null {
   if (value.length > MAX_STYLE_LENGTH) return null;
-  const declarations = value.split(';').filter((d) => !BLANK.test(d));
-  const kept = declarations.filter(isAllowedDeclaration);
+  // Empty or blank (CSS whitespace only) pieces are no declarations.
+  const declarations = value.split(';').filter((d) => !/^[\t\n\f\r ]*$/.test(d));
+  // Each `name:value` declaration on the allowlist.
+  const kept = declarations.filter((declaration) => {
+    const colon = declaration.indexOf(':');
+    const name = declaration.slice(0, colon);
+    const value = declaration.slice(colon + 1);
+    return colon > 0 && DECLARATIONS.some(([names, values]) => names.test(name) && values.test(value));
+  });
   if (kept.length === 0) return null;
   return kept.length === declarations.length ? value : kept.join(';');
 }

@@ -17,10 +17,6 @@ export interface EmbedSink {
 }
 
 const INSTAGRAM_ORIGIN = 'https://www.instagram.com';
-// On window under a registry symbol, so that every copy of this module on the page (the npm build next
-// to the classic script, two classic scripts on a CMS page) shares one load per embed.js URL. Other
-// bundles, maybe other versions, read it: a change to its shape needs a new key.
-const LOADS = Symbol.for('ig-embed.loader');
 // How long to wait for an embed.js tag someone else inserted, when it may have finished before we looked.
 const ADOPT_WAIT_MS = 10000;
 const sinks = new Set<EmbedSink>();
@@ -33,7 +29,10 @@ let hooked = false;
  * Resolving does not promise a usable `window.instgrm` (embed.js may have changed): callers bound the wait.
  */
 export function loadEmbedScript(src: string): Promise<void> {
-  const loads = ((window as unknown as Record<symbol, Map<string, Promise<void>>>)[LOADS] ??= new Map());
+  // On window under a registry symbol, so that every copy of this module on the page (the npm build next
+  // to the classic script, two classic scripts on a CMS page) shares one load per embed.js URL. Other
+  // bundles, maybe other versions, read it: a change to its shape needs a new key.
+  const loads = ((window as unknown as Record<symbol, Map<string, Promise<void>>>)[Symbol.for('ig-embed.loader')] ??= new Map());
   const href = new URL(src, document.baseURI).href;
   let load = loads.get(href);
   if (!load) {
