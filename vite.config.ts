@@ -1,6 +1,6 @@
 /**
  * One Vite config, builds chosen by --mode:
- *   lib    → dist/widget/   ESM for npm (`ig-embed`, `ig-embed/element`, `ig-embed/consent/<adapter>`), Lit left as a dependency
+ *   lib    → dist/widget/   ESM for npm (`ig-embed`, `ig-embed/element`, `ig-embed/react`, `ig-embed/consent/<adapter>`), Lit and React left as dependencies
  *   script → dist/script/   one self-contained classic script (IIFE) for CMS pages, served as /ig-embed.js
  *   consent-<adapter> → dist/script/ig-embed.consent-<adapter>.js, one classic file per consent adapter
  *            (IIFE allows one entry per build: scripts/build-consent-scripts.mjs runs them all)
@@ -68,11 +68,12 @@ const builds: Record<string, UserConfig> = {
         entry: {
           index: resolve(root, 'widget/index.ts'),
           element: resolve(root, 'widget/element.ts'),
+          react: resolve(root, 'widget/react.ts'),
           ...Object.fromEntries(adapters.map((name) => [`consent/${name}`, resolve(root, `widget/consent/${name}.ts`)])),
         },
         formats: ['es'],
       },
-      rollupOptions: { external: [/^lit($|\/)/, /^@lit\//] },
+      rollupOptions: { external: [/^lit($|\/)/, /^@lit\//, /^react($|\/)/] },
       minify: false,
     },
   },

@@ -23,6 +23,12 @@ export type IgEmbedState =
   | 'rendered'
   | 'fallback';
 
+/** The `detail` of `ig-embed-load`: the canonical post URL that rendered. */
+export interface IgEmbedLoadDetail {
+  url: string;
+}
+
+/** The `detail` of `ig-embed-fallback`. */
 export interface IgEmbedFallbackDetail {
   reason: FallbackReason;
 }
@@ -35,7 +41,7 @@ export interface IgEmbedConsentDetail {
 
 declare global {
   interface HTMLElementEventMap {
-    'ig-embed-load': CustomEvent<{ url: string }>;
+    'ig-embed-load': CustomEvent<IgEmbedLoadDetail>;
     'ig-embed-fallback': CustomEvent<IgEmbedFallbackDetail>;
     'ig-embed-consent': CustomEvent<IgEmbedConsentDetail>;
   }
@@ -82,9 +88,9 @@ function remembered(): boolean {
  * @attr {'required'|'granted'} consent - `required`: nothing is requested until the visitor or the page gives consent (the consent card shows meanwhile); `granted`: no gate for this element. Default: `IgEmbedElement.consent`.
  * @attr {'idle'|'consent'|'loading'|'rendered'|'fallback'} state - Read-only, reflected by the element.
  *
- * @fires {CustomEvent<{url: string}>} ig-embed-load - Once per run, after `state` became `rendered`. Bubbles, composed.
- * @fires {CustomEvent<{reason: FallbackReason}>} ig-embed-fallback - Once per run, after `state` became `fallback`; `detail.reason` is one of invalid_url, not_embeddable, origin_not_allowed, proxy_error, network, script_blocked, timeout. Bubbles, composed.
- * @fires {CustomEvent<{url: string, scope: 'element'|'page'}>} ig-embed-consent - A visitor allowed Instagram on the consent card: `element` for this post, `page` with the remember box ticked. Before `state` leaves `consent`. Bubbles, composed.
+ * @fires {CustomEvent<IgEmbedLoadDetail>} ig-embed-load - Once per run, after `state` became `rendered`. Bubbles, composed.
+ * @fires {CustomEvent<IgEmbedFallbackDetail>} ig-embed-fallback - Once per run, after `state` became `fallback`; `detail.reason` is one of invalid_url, not_embeddable, origin_not_allowed, proxy_error, network, script_blocked, timeout. Bubbles, composed.
+ * @fires {CustomEvent<IgEmbedConsentDetail>} ig-embed-consent - A visitor allowed Instagram on the consent card: `element` for this post, `page` with the remember box ticked. Before `state` leaves `consent`. Bubbles, composed.
  *
  * @slot embed - Filled by the element itself with its light-DOM wrapper (`[data-ig-embed-content]`); not for authors.
  *
