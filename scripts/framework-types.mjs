@@ -31,19 +31,23 @@ export const FRAMEWORK_ENTRIES = Object.freeze({
  * it when it is a plain name), so they get the detail type (`IgEmbedLoadDetail`) where the manifest, following
  * its schema, names the event (`CustomEvent<IgEmbedLoadDetail>`). Read-only members (`state`, `reason`) and
  * the reflected `state` attribute are left out: a framework that sets them would throw or be overwritten.
+ * `eventName` and `attributeName` rename for a framework that reads listener and attribute props by other names.
  */
-export function generatorView(manifest) {
+export function generatorView(manifest, { eventName = (name) => name, attributeName = (attribute) => attribute.name } = {}) {
   const view = JSON.parse(JSON.stringify(manifest));
   for (const module of view.modules) {
     for (const declaration of module.declarations ?? []) {
       if (!declaration.tagName) continue;
       const readonly = new Set((declaration.members ?? []).filter((m) => m.readonly && !m.static).map((m) => m.name));
       declaration.members = (declaration.members ?? []).filter((m) => !readonly.has(m.name) || m.static);
-      declaration.attributes = (declaration.attributes ?? []).filter((a) => !readonly.has(a.fieldName));
+      declaration.attributes = (declaration.attributes ?? [])
+        .filter((a) => !readonly.has(a.fieldName))
+        .map((a) => ({ ...a, name: attributeName(a) }));
       for (const event of declaration.events ?? []) {
         const detail = /^CustomEvent<(.+)>$/s.exec(event.type?.text ?? '')?.[1];
         if (!detail) throw new Error(`framework-types: event ${event.name} of <${declaration.tagName}> has no CustomEvent<detail> type in the manifest`);
         event.type = { text: detail };
+        event.name = eventName(event.name);
       }
     }
   }
@@ -109,8 +113,13 @@ export async function writeFrameworkTypes({ manifest, element, out }) {
   generateJsxTypes(view, { ...common, fileName: 'jsx.d.ts' });
   generateSolidJsTypes(view, { ...common, fileName: 'solid.d.ts' });
   generateSvelteTypes(view, { ...common, fileName: 'svelte.d.ts' });
-  // Vue's generator writes the GlobalComponents augmentation itself (it imports 'vue'): shipped as it is.
-  generateVuejsTypes(view, { ...common, outdir: out, globalTypePath: relative(out, element).replace(/\.d\.ts$/, '.js'), fileName: 'vue.d.ts' });
+  // Vue's generator writes the GlobalComponents augmentation itself (it imports 'vue'). Vue's template checker
+  // reads `@ig-embed-load` as the listener prop `onIgEmbedLoad` and `author-url` as `authorUrl` (Vue's runtime
+  // attaches `ig-embed-load` and sets `authorUrl`), so those are the names its props need; the generator's
+  // `onig-embed-load` and `author-url` match no Vue template.
+  const pascal = (name) => name.replace(/(?:^|-)(\w)/g, (_, letter) => letter.toUpperCase());
+  const vueView = generatorView(manifest, { eventName: pascal, attributeName: (attribute) => attribute.fieldName ?? attribute.name });
+  generateVuejsTypes(vueView, { ...common, outdir: out, globalTypePath: relative(out, element).replace(/\.d\.ts$/, '.js'), fileName: 'vue.d.ts' });
   const sources = { 'jsx-react.d.ts': 'jsx', 'jsx-preact.d.ts': 'jsx', 'solid.d.ts': 'solid', 'svelte.d.ts': 'svelte' };
   for (const [file, source] of Object.entries(sources)) await writeFile(resolve(out, file), hooks[file](`./generated/${source}.js`));
   return Object.values(FRAMEWORK_ENTRIES).map((file) => resolve(out, file));
