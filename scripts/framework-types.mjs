@@ -102,6 +102,21 @@ export type { CustomElements };
 `,
 };
 
+/**
+ * The Vue generator types only the element's own props, so under strict templates `id`, `title` or `aria-*` on
+ * <ig-embed> fail. Each component's props get Vue's `HTMLAttributes` (what any element takes); the edit fails
+ * loudly if a newer generator writes its output differently.
+ */
+async function withHtmlAttributes(file) {
+  const text = await readFile(file, 'utf8');
+  const importLine = 'import type { DefineComponent } from "vue";';
+  const components = text.match(/DefineComponent<\w+Props>/g) ?? [];
+  if (!text.includes(importLine) || components.length === 0) throw new Error(`framework-types: ${file} is not shaped as expected: Vue's generator changed`);
+  await writeFile(file, text
+    .replace(importLine, 'import type { DefineComponent, HTMLAttributes } from "vue";')
+    .replace(/DefineComponent<(\w+Props)>/g, 'DefineComponent<$1 & HTMLAttributes>'));
+}
+
 /** Writes every entry of FRAMEWORK_ENTRIES into `out` (generated files under `out/generated/`). */
 export async function writeFrameworkTypes({ manifest, element, out }) {
   const view = generatorView(manifest);
@@ -120,6 +135,7 @@ export async function writeFrameworkTypes({ manifest, element, out }) {
   const pascal = (name) => name.replace(/(?:^|-)(\w)/g, (_, letter) => letter.toUpperCase());
   const vueView = generatorView(manifest, { eventName: pascal, attributeName: (attribute) => attribute.fieldName ?? attribute.name });
   generateVuejsTypes(vueView, { ...common, outdir: out, globalTypePath: relative(out, element).replace(/\.d\.ts$/, '.js'), fileName: 'vue.d.ts' });
+  await withHtmlAttributes(resolve(out, 'vue.d.ts'));
   const sources = { 'jsx-react.d.ts': 'jsx', 'jsx-preact.d.ts': 'jsx', 'solid.d.ts': 'solid', 'svelte.d.ts': 'svelte' };
   for (const [file, source] of Object.entries(sources)) await writeFile(resolve(out, file), hooks[file](`./generated/${source}.js`));
   return Object.values(FRAMEWORK_ENTRIES).map((file) => resolve(out, file));
