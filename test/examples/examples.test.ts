@@ -1,6 +1,7 @@
 // The examples, installed from the packed tarball, built with their own tools, and rendered in Chromium against
 // the proxy in fixtures mode (Instagram faked at its real origin). The Astro one renders in Node first.
 import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright';
@@ -14,6 +15,16 @@ async function statusOf(v: Visit, selector: string): Promise<string> {
   await v.page.waitForFunction((s) => document.querySelector(s)?.textContent !== 'waiting', selector, { timeout: 15_000 }).catch(() => undefined);
   return v.page.locator(selector).innerText();
 }
+
+/** All JavaScript a built example ships, as one string. */
+async function bundle(dir: string): Promise<string> {
+  const assets = join(dir, 'dist/assets');
+  const files = (await readdir(assets)).filter((file) => file.endsWith('.js'));
+  return (await Promise.all(files.map((file) => readFile(join(assets, file), 'utf8')))).join('\n');
+}
+
+/** A string only @lit/react's browser build has, of everything these examples bundle (not Lit, React or Vue). */
+const LIT_REACT_MARK = 'defer-hydration';
 
 /** Uncaught errors on the page (the fallback's 404 from the proxy is a console message, not one of these). */
 const pageErrors = (v: Visit) => v.problems.filter((p) => p.kind === 'pageerror').map((p) => p.text);
@@ -58,6 +69,7 @@ describe('examples, built from the packed tarball and rendered in Chromium', { t
 
   test('vite-react: tsc and vite build pass; <IgEmbed> renders and calls onLoad, <ig-embed> falls back and calls its onig-embed-fallback', async () => {
     const { dir, v } = await open('vite-react');
+    assert.equal((await bundle(dir)).includes(LIT_REACT_MARK), true);
     try {
       assert.equal(await renderedPost(v.page.locator('#post'), 'fA9uwTtkSN'), 'rendered');
       assert.equal(await statusOf(v, '#post-status'), `loaded ${POST}`);
@@ -79,7 +91,11 @@ describe('examples, built from the packed tarball and rendered in Chromium', { t
   });
 
   test('vite-vue: vue-tsc (strict templates) and vite build pass; the post renders and @ig-embed-load fires', async () => {
-    const { v } = await open('vite-vue');
+    const { dir, v } = await open('vite-vue');
+    // `import 'ig-embed'` bundles the element (and registers it: sideEffects) without @lit/react.
+    const code = await bundle(dir);
+    assert.equal(code.includes('ig-embed-fallback'), true);
+    assert.equal(code.includes(LIT_REACT_MARK), false);
     try {
       assert.equal(await renderedPost(v.page.locator('#post'), 'fA9uwTtkSN'), 'rendered');
       assert.equal(await statusOf(v, '#post-status'), `loaded ${POST}`);
