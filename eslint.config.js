@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test-output/', 'custom-elements.json'] },
+  { ignores: ['**/dist/', '**/node_modules/', 'test-output/', '**/custom-elements.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

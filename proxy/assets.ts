@@ -48,12 +48,13 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 
 /**
- * Where the build output lives: `dist/` is the parent of this module when it runs from
- * dist/proxy/, and `../dist/` when it runs from source (tsx, tests).
+ * Where the build output lives (the package's dist/: script/ copied from the widget's build, and demo/ in
+ * the repository only): the parent of this module when it runs from dist/proxy/ (the package, `npm run
+ * serve`), and `./dist/` beside the sources when it runs from proxy/ (tsx, tests).
  */
 export function defaultDistDir(moduleUrl: string = import.meta.url): URL {
   const here = new URL('./', moduleUrl);
-  return here.pathname.endsWith('/dist/proxy/') ? new URL('../', here) : new URL('../dist/', here);
+  return here.pathname.endsWith('/dist/proxy/') ? new URL('../', here) : new URL('./dist/', here);
 }
 
 function asset(bytes: Uint8Array<ArrayBuffer>, path: string, cacheControl: string): StaticAsset {

@@ -1,4 +1,4 @@
-// Node entry point (dist/proxy/server.js): config from the environment, serve the proxy, shut down gracefully.
+// Node entry point (proxy/dist/proxy/server.js in the repository, `ig-embed-proxy` via cli.ts): config from the environment, serve the proxy, shut down gracefully.
 import type { AddressInfo } from 'node:net';
 import { createProxy } from './app.js';
 import { ConfigError, configSecrets, parseConfig, type ProxyConfig } from './config.js';

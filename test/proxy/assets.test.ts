@@ -183,7 +183,7 @@ describe('assetAnswer', () => {
   });
 });
 
-test('defaultDistDir: dist/ itself when running from dist/proxy/, ../dist/ when running from source', () => {
+test('defaultDistDir: the package dist/ when running from dist/proxy/, proxy/dist/ beside the sources when running from source', () => {
   assert.equal(defaultDistDir('file:///app/dist/proxy/assets.js').href, 'file:///app/dist/');
-  assert.equal(defaultDistDir('file:///repo/proxy/assets.ts').href, 'file:///repo/dist/');
+  assert.equal(defaultDistDir('file:///repo/proxy/assets.ts').href, 'file:///repo/proxy/dist/');
 });

@@ -251,7 +251,7 @@ describe('data-consent="required" on the classic script tag', () => {
     const [a, b] = Array.from(view.document.querySelectorAll('ig-embed'));
     for (const element of [a, b] as IgEmbedElement[]) equal(await untilState(element, ['consent']), 'consent', element.url);
     await absence();
-    deepEqual((await requests()).map(label), ['/test/widget/pages/consent.html', '/dist/script/ig-embed.js'], 'requests before consent');
+    deepEqual((await requests()).map(label), ['/test/widget/pages/consent.html', '/widget/dist/script/ig-embed.js'], 'requests before consent');
 
     await allow(a as IgEmbedElement);
     equal(await untilState(a as IgEmbedElement, SETTLED), 'rendered', 'the clicked post');

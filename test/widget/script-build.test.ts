@@ -5,8 +5,8 @@ import { equal, nextEvent, SETTLED, untilState } from './support/helpers.js';
 type PageWindow = Window & { IgEmbed?: { IgEmbedElement: typeof IgEmbedElement } };
 
 async function open(path: string): Promise<{ view: PageWindow; element: IgEmbedElement; frame: HTMLIFrameElement }> {
-  const built = await fetch('/dist/script/ig-embed.js', { method: 'HEAD' });
-  if (!built.ok) throw new Error('dist/script/ig-embed.js is missing: run `npm run build:widget` first (npm test does)');
+  const built = await fetch('/widget/dist/script/ig-embed.js', { method: 'HEAD' });
+  if (!built.ok) throw new Error('widget/dist/script/ig-embed.js is missing: run `npm run build:widget` first (npm test does)');
   const frame = document.createElement('iframe');
   frame.style.cssText = 'width:800px;height:900px';
   frame.src = path;
