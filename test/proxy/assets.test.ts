@@ -125,7 +125,7 @@ describe('loadStaticAssets', () => {
     assert.deepEqual([assets.script, assets.demoFiles, assets.get('/ig-embed.js')], [undefined, 0, undefined]);
     assert.deepEqual(warnings, [
       'widget script not built (dist/script missing): GET /ig-embed.js answers 404 until `npm run build`',
-      'DEMO=1 but the demo is not built (dist/demo missing): run `npm run build`',
+      'DEMO=1 but there is no demo (dist/demo missing): serving no demo pages. The demo is built in the repository (`npm run build`), not shipped in the ig-embed-proxy package',
     ]);
   });
 
