@@ -72,6 +72,10 @@ function safeScriptName(name: unknown): string | undefined {
   return typeof name === 'string' && /^[A-Za-z0-9_-][A-Za-z0-9._-]*\.js$/.test(name) ? name : undefined;
 }
 
+/** One file's entry in the build's manifest.json (scripts/script-manifest.mjs); read as untrusted. */
+interface BuiltEntry { file?: unknown; hashedFile?: unknown; integrity?: unknown; gzipBytes?: unknown }
+type BuiltManifest = BuiltEntry & { consent?: unknown };
+
 /** Run-time discovery of the integrity-pinned script line: GET /ig-embed.manifest.json (no-cache: it changes with each deploy). */
 export const MANIFEST_PATH = '/ig-embed.manifest.json';
 
@@ -80,8 +84,8 @@ export const MANIFEST_PATH = '/ig-embed.manifest.json';
  * relative to the manifest's own URL (so they hold under a sub-path mount too), and `consent.<adapter>` the
  * same for each adapter. Nothing (no route) when the build's manifest lacks the hashed copy or its hash.
  */
-function discoveryManifest(manifest: { file?: unknown; hashedFile?: unknown; integrity?: unknown; gzipBytes?: unknown; consent?: unknown }, hashedServed: boolean): string | undefined {
-  const describe = (entry: { file?: unknown; hashedFile?: unknown; integrity?: unknown; gzipBytes?: unknown } | null | undefined) => {
+function discoveryManifest(manifest: BuiltManifest, hashedServed: boolean): string | undefined {
+  const describe = (entry: BuiltEntry | null | undefined) => {
     const file = safeScriptName(entry?.file);
     const hashedFile = safeScriptName(entry?.hashedFile);
     const integrity = typeof entry?.integrity === 'string' && /^sha(256|384|512)-[A-Za-z0-9+/=]+$/.test(entry.integrity) ? entry.integrity : undefined;
@@ -92,7 +96,7 @@ function discoveryManifest(manifest: { file?: unknown; hashedFile?: unknown; int
   if (!main || !hashedServed) return undefined;
   const consent: Record<string, ReturnType<typeof describe>> = {};
   if (manifest.consent && typeof manifest.consent === 'object') {
-    for (const [name, entry] of Object.entries(manifest.consent as Record<string, never>)) {
+    for (const [name, entry] of Object.entries(manifest.consent as Record<string, BuiltEntry | null>)) {
       const described = /^[a-z0-9-]{1,32}$/.test(name) ? describe(entry) : undefined;
       if (described) consent[name] = described;
     }
@@ -129,7 +133,7 @@ export function loadStaticAssets(options: { distDir: URL; demo: boolean; warn?: 
   };
   const manifestPath = `${scriptDir}manifest.json`;
   if (existsSync(manifestPath)) {
-    let manifest: { file?: unknown; hashedFile?: unknown; integrity?: unknown; gzipBytes?: unknown; consent?: unknown } = {};
+    let manifest: BuiltManifest = {};
     try {
       manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as typeof manifest ?? {};
     } catch {
