@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test-output/', 'custom-elements.json', 'examples/*/dist/', 'examples/*/node_modules/', 'examples/astro/.astro/'] },
+  { ignores: ['**/dist/', '**/node_modules/', 'test-output/', '**/custom-elements.json', 'examples/astro/.astro/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,10 +1,13 @@
 /**
  * One Vite config, builds chosen by --mode:
- *   lib    → dist/widget/   ESM for npm (`ig-embed`, `ig-embed/element`, `ig-embed/react`, `ig-embed/consent/<adapter>`), Lit and React left as dependencies
- *   script → dist/script/   one self-contained classic script (IIFE) for CMS pages, served as /ig-embed.js
- *   consent-<adapter> → dist/script/ig-embed.consent-<adapter>.js, one classic file per consent adapter
+ *   lib    → widget/dist/widget/, widget/dist/instagram/   ESM for the `ig-embed` package (`ig-embed`, `ig-embed/element`,
+ *            `ig-embed/react`, `ig-embed/consent/<adapter>`), one file per source module (so custom-elements.json can name
+ *            them), Lit and React (with @lit/react) left as dependencies
+ *   script → widget/dist/script/   one self-contained classic script (IIFE) for CMS pages, served as /ig-embed.js
+ *            (scripts/copy-widget-script.mjs copies the folder into the proxy package: proxy/dist/script/)
+ *   consent-<adapter> → widget/dist/script/ig-embed.consent-<adapter>.js, one classic file per consent adapter
  *            (IIFE allows one entry per build: scripts/build-consent-scripts.mjs runs them all)
- *   demo   → dist/demo/     the demo pages the proxy serves when DEMO=1 (also `npm run dev`)
+ *   demo   → proxy/dist/demo/   the demo pages the proxy serves when DEMO=1 (also `npm run dev`); in no published package
  */
 import { resolve } from 'node:path';
 import { minify } from 'terser';
@@ -61,26 +64,31 @@ function terserCompress(): Plugin {
 const builds: Record<string, UserConfig> = {
   lib: {
     build: {
-      outDir: 'dist/widget',
+      // The whole of widget/dist: this build runs first (build:widget), the others add to it.
+      outDir: resolve(root, 'widget/dist'),
       emptyOutDir: true,
       target: 'es2022',
       lib: {
         entry: {
-          index: resolve(root, 'widget/index.ts'),
-          element: resolve(root, 'widget/element.ts'),
-          react: resolve(root, 'widget/react.ts'),
-          ...Object.fromEntries(adapters.map((name) => [`consent/${name}`, resolve(root, `widget/consent/${name}.ts`)])),
+          'widget/index': resolve(root, 'widget/index.ts'),
+          'widget/element': resolve(root, 'widget/element.ts'),
+          'widget/react': resolve(root, 'widget/react.ts'),
+          ...Object.fromEntries(adapters.map((name) => [`widget/consent/${name}`, resolve(root, `widget/consent/${name}.ts`)])),
         },
         formats: ['es'],
       },
-      rollupOptions: { external: [/^lit($|\/)/, /^@lit\//, /^react($|\/)/] },
+      rollupOptions: {
+        external: [/^lit($|\/)/, /^@lit\//, /^react($|\/)/],
+        // widget/x.ts → dist/widget/x.js and instagram/x.ts → dist/instagram/x.js, beside their .d.ts (tsconfig.types.json).
+        output: { preserveModules: true, preserveModulesRoot: root, entryFileNames: '[name].js' },
+      },
       minify: false,
     },
   },
   script: {
     plugins: [terserCompress()],
     build: {
-      outDir: 'dist/script',
+      outDir: resolve(root, 'widget/dist/script'),
       emptyOutDir: true,
       target: 'es2022',
       lib: { entry: resolve(root, 'widget/script.ts'), formats: ['iife'], name: 'IgEmbed', fileName: () => 'ig-embed.js' },
@@ -104,7 +112,7 @@ const builds: Record<string, UserConfig> = {
   // Each adapter alone: it reaches the element through customElements, so none carries a copy of it.
   ...Object.fromEntries(adapters.map((name): [string, UserConfig] => [`consent-${name}`, {
     build: {
-      outDir: 'dist/script',
+      outDir: resolve(root, 'widget/dist/script'),
       emptyOutDir: false,
       target: 'es2022',
       lib: { entry: resolve(root, `widget/consent/script/${name}.ts`), formats: ['iife'], name: 'IgEmbedConsent', fileName: () => `ig-embed.consent-${name}.js` },
@@ -116,7 +124,7 @@ const builds: Record<string, UserConfig> = {
     // demo/public holds files referenced from attributes Vite does not rewrite (e.g. the fallback thumbnail).
     publicDir: resolve(root, 'demo/public'),
     build: {
-      outDir: resolve(root, 'dist/demo'),
+      outDir: resolve(root, 'proxy/dist/demo'),
       emptyOutDir: true,
       target: 'es2022',
       // Every browser that runs the widget supports <link rel=modulepreload>; skip Vite's polyfill chunk.

@@ -14,6 +14,8 @@ export interface StaticAsset {
 export interface StaticAssets {
   /** The asset served at `pathname` (already decoded by nobody: the raw request path), if any. */
   get(pathname: string): StaticAsset | undefined;
+  /** Every path served, each relative to where the proxy is mounted (routes.ts gives each its route). */
+  readonly paths: string[];
   /** What was found at boot, for the boot log. */
   readonly script: { file: string; hashedFile: string | undefined } | undefined;
   /** The consent adapters' files served (plain and hashed paths), in the manifest's order. */
@@ -48,12 +50,13 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 
 /**
- * Where the build output lives: `dist/` is the parent of this module when it runs from
- * dist/proxy/, and `../dist/` when it runs from source (tsx, tests).
+ * Where the build output lives (the package's dist/: script/ copied from the widget's build, and demo/ in
+ * the repository only): the parent of this module when it runs from dist/proxy/ (the package, `npm run
+ * serve`), and `./dist/` beside the sources when it runs from proxy/ (tsx, tests).
  */
 export function defaultDistDir(moduleUrl: string = import.meta.url): URL {
   const here = new URL('./', moduleUrl);
-  return here.pathname.endsWith('/dist/proxy/') ? new URL('../', here) : new URL('../dist/', here);
+  return here.pathname.endsWith('/dist/proxy/') ? new URL('../', here) : new URL('./dist/', here);
 }
 
 function asset(bytes: Uint8Array<ArrayBuffer>, path: string, cacheControl: string): StaticAsset {
@@ -67,6 +70,38 @@ function asset(bytes: Uint8Array<ArrayBuffer>, path: string, cacheControl: strin
 
 function safeScriptName(name: unknown): string | undefined {
   return typeof name === 'string' && /^[A-Za-z0-9_-][A-Za-z0-9._-]*\.js$/.test(name) ? name : undefined;
+}
+
+/** One file's entry in the build's manifest.json (scripts/script-manifest.mjs); read as untrusted. */
+interface BuiltEntry { file?: unknown; hashedFile?: unknown; integrity?: unknown; gzipBytes?: unknown }
+type BuiltManifest = BuiltEntry & { consent?: unknown };
+
+/** Run-time discovery of the integrity-pinned script line: GET /ig-embed.manifest.json (no-cache: it changes with each deploy). */
+export const MANIFEST_PATH = '/ig-embed.manifest.json';
+
+/**
+ * The body of /ig-embed.manifest.json: `{file, hashedFile, integrity, gzipBytes}` of ig-embed.js, file names
+ * relative to the manifest's own URL (so they hold under a sub-path mount too), and `consent.<adapter>` the
+ * same for each adapter. Nothing (no route) when the build's manifest lacks the hashed copy or its hash.
+ */
+function discoveryManifest(manifest: BuiltManifest, hashedServed: boolean): string | undefined {
+  const describe = (entry: BuiltEntry | null | undefined) => {
+    const file = safeScriptName(entry?.file);
+    const hashedFile = safeScriptName(entry?.hashedFile);
+    const integrity = typeof entry?.integrity === 'string' && /^sha(256|384|512)-[A-Za-z0-9+/=]+$/.test(entry.integrity) ? entry.integrity : undefined;
+    const gzipBytes = Number.isSafeInteger(entry?.gzipBytes) ? entry?.gzipBytes as number : undefined;
+    return file && hashedFile && integrity && gzipBytes !== undefined ? { file, hashedFile, integrity, gzipBytes } : undefined;
+  };
+  const main = describe(manifest);
+  if (!main || !hashedServed) return undefined;
+  const consent: Record<string, ReturnType<typeof describe>> = {};
+  if (manifest.consent && typeof manifest.consent === 'object') {
+    for (const [name, entry] of Object.entries(manifest.consent as Record<string, BuiltEntry | null>)) {
+      const described = /^[a-z0-9-]{1,32}$/.test(name) ? describe(entry) : undefined;
+      if (described) consent[name] = described;
+    }
+  }
+  return `${JSON.stringify({ ...main, consent }, null, 2)}\n`;
 }
 
 function walk(dir: string, prefix: string, out: Array<[string, string]>): void {
@@ -98,7 +133,7 @@ export function loadStaticAssets(options: { distDir: URL; demo: boolean; warn?: 
   };
   const manifestPath = `${scriptDir}manifest.json`;
   if (existsSync(manifestPath)) {
-    let manifest: { file?: unknown; hashedFile?: unknown; consent?: unknown } = {};
+    let manifest: BuiltManifest = {};
     try {
       manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as typeof manifest ?? {};
     } catch {
@@ -121,6 +156,8 @@ export function loadStaticAssets(options: { distDir: URL; demo: boolean; warn?: 
           if (name && !files.has(`/${name}`) && serveScript(name, cacheControl)) consentAdapters.push(`/${name}`);
         }
       }
+      const discovery = discoveryManifest(manifest, script.hashedFile !== undefined);
+      if (discovery) files.set(MANIFEST_PATH, asset(new TextEncoder().encode(discovery), MANIFEST_PATH, REVALIDATE));
     }
   }
   if (!script) warn('widget script not built (dist/script missing): GET /ig-embed.js answers 404 until `npm run build`');
@@ -132,7 +169,7 @@ export function loadStaticAssets(options: { distDir: URL; demo: boolean; warn?: 
       walk(demoDir.replace(/\/$/, ''), '/', list);
       for (const [path, full] of list) {
         // The widget's scripts come from dist/script, whatever the demo build holds.
-        if (path === '/ig-embed.js' || path === script?.hashedFile || consentAdapters.includes(path)) continue;
+        if (path === '/ig-embed.js' || path === MANIFEST_PATH || path === script?.hashedFile || consentAdapters.includes(path)) continue;
         // Vite puts content-hashed files under /assets/.
         const cacheControl = path.startsWith('/assets/') ? IMMUTABLE : REVALIDATE;
         const a = asset(new Uint8Array(readFileSync(full)), path, cacheControl);
@@ -142,12 +179,14 @@ export function loadStaticAssets(options: { distDir: URL; demo: boolean; warn?: 
         demoFiles++;
       }
     } else {
-      warn('DEMO=1 but the demo is not built (dist/demo missing): run `npm run build`');
+      // The demo is in no published package: from npm, DEMO=1 serves the proxy and the widget without it.
+      warn('DEMO=1 but there is no demo (dist/demo missing): serving no demo pages. The demo is built in the repository (`npm run build`), not shipped in the ig-embed-proxy package');
     }
   }
 
   return {
     get: (pathname) => files.get(pathname),
+    paths: [...files.keys()],
     script,
     consentAdapters,
     demoFiles,

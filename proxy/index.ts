@@ -1,4 +1,4 @@
-// The package's `ig-embed/proxy` entry: build the proxy into your own Hono app or runtime.
+// The `ig-embed-proxy` package's entry: build the proxy into your own Hono app or runtime.
 export { createNodeListener, createProxy, type ProxyApp, type ProxyDeps } from './app.js';
 export { createClientErrorHandler } from './client-error.js';
 export { parseConfig, ConfigError, type ProxyConfig } from './config.js';

@@ -72,11 +72,14 @@ export function createRoutes(parts: RouteParts): Hono<AppEnv> {
   app.all('/healthz', methodNotAllowed('healthz', 'GET, HEAD'));
   app.all('/metrics', methodNotAllowed('metrics', 'GET, HEAD'));
 
+  // One route per file rather than one catch-all reading c.req.path: mounted with `app.route('/ig', proxy)`,
+  // Hono prefixes each route, so /ig/ig-embed.js is served and /ig-embed.js is not. Names with Hono's
+  // pattern characters (`:` `*` `{` `?`) are not made routes; the build writes none.
   const assets = parts.assets;
-  if (assets) {
-    app.get('*', (c, next) => {
-      const asset = assets.get(c.req.path);
-      if (!asset) return next();
+  for (const path of assets?.paths ?? []) {
+    if (/[:*{}?()]/.test(path)) continue;
+    const asset = assets!.get(path)!;
+    app.get(path, (c) => {
       c.set('route', 'static');
       return toResponse(assetAnswer(asset, requestOf(c)));
     });

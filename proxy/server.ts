@@ -1,33 +1,28 @@
-// Node entry point (dist/proxy/server.js): config from the environment, serve the proxy, shut down gracefully.
+// Node entry point (proxy/dist/proxy/server.js in the repository, `ig-embed-proxy` via cli.ts): config from the environment, serve the proxy, shut down gracefully.
 import type { AddressInfo } from 'node:net';
 import { createProxy } from './app.js';
-import { ConfigError, configSecrets, parseConfig, type ProxyConfig } from './config.js';
+import { bootConfig } from './boot.js';
+import { configSecrets } from './config.js';
 import { batchedStdout, createLogger } from './log.js';
 import { createNodeServer } from './node-server.js';
 
 /** In-flight requests get this long to finish after SIGTERM/SIGINT before their sockets are closed. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-let config: ProxyConfig;
-try {
-  config = parseConfig(process.env);
-} catch (err) {
-  if (err instanceof ConfigError) {
-    // One line, naming the variable; the value is never printed (it may be a secret).
-    process.stderr.write(`ig-embed: ${err.message}\n`);
-    process.exit(1);
-  }
-  throw err;
+const boot = bootConfig(process.env);
+if (!boot.ok) {
+  // One line, naming the variable; the value is never printed (it may be a secret).
+  process.stderr.write(`${boot.message}\n`);
+  process.exit(1);
 }
+const config = boot.config;
 
 const log = createLogger({ secrets: configSecrets(config), write: batchedStdout() });
 const proxy = createProxy(config, { log });
 
 const mode = config.upstream === 'fixtures' ? 'fixtures (embedded fake Graph API, no network)'
   : config.accessToken ? 'live with token' : 'live tokenless';
-if (config.allowedOrigins === null) {
-  log.warn('ALLOWED_ORIGINS is not set: any web page may use this proxy and spend its upstream quota');
-}
+for (const warning of boot.warnings) log.warn(warning);
 
 // Deadlines, JSON answers to unparseable requests and the drain: see node-server.ts.
 const node = createNodeServer(proxy, { log });

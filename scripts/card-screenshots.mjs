@@ -11,7 +11,7 @@ import { oembedAnswer } from '../test/widget/support/proxy-fake.mjs';
 
 const root = new URL('../', import.meta.url);
 const out = process.argv[2] ?? new URL('test-output/cards/', root).pathname;
-const script = readFileSync(new URL('dist/script/ig-embed.js', root));
+const script = readFileSync(new URL('widget/dist/script/ig-embed.js', root));
 const thumbnail = readFileSync(new URL('demo/public/demo-thumbnail.svg', root));
 const RENDERED = ['fA9uwTtkSN', 'B9bOM-6Ax_d', 'CARbvuYDm3Q'];
 

@@ -154,7 +154,7 @@ build_flags=(--network host "${limits[@]}")
 [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && build_flags+=(--secret "id=ca,src=$NODE_EXTRA_CA_CERTS")
 ctr build "${build_flags[@]}" \
   --build-arg "NODE_IMAGE=$NODE_IMAGE" \
-  --label "org.opencontainers.image.version=$(node -p 'require("./package.json").version')" \
+  --label "org.opencontainers.image.version=$(node -p 'require("./proxy/package.json").version')" \
   --label "org.opencontainers.image.revision=$revision" \
   --label "org.opencontainers.image.created=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
   -f "$context/Containerfile" -t "$IMAGE" "$context" >/tmp/container-check-build.log 2>&1 \
@@ -174,7 +174,7 @@ user=$(ctr "${once[@]}" --entrypoint /usr/bin/id "$IMAGE" -un)
 [ "$user" = node ] || fail "image runs as $user, not node"
 pass "runs as user node ($(ctr image inspect --format '{{.Config.User}}' "$IMAGE"))"
 contents=$(ctr "${once[@]}" --entrypoint /bin/ls "$IMAGE" -A /app | tr '\n' ' ')
-[ "$contents" = "dist node_modules package.json " ] || fail "/app holds: $contents"
+[ "$contents" = "node_modules proxy " ] || fail "/app holds: $contents"
 pass "/app holds only: $contents"
 if ctr image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$IMAGE" | grep -qiE '^[^=]*(TOKEN|SECRET)'; then
   fail "a token or secret variable is baked into the image's environment"

@@ -5,7 +5,7 @@
  * generated `CustomElements` into that framework's element table, which no generator writes as a module
  * augmentation (a `declare module` in a file without an import replaces the framework's types instead).
  *
- *   node scripts/framework-types.mjs [--manifest custom-elements.json] [--element dist/types/widget/element.d.ts] [--out dist/types/frameworks]
+ *   node scripts/framework-types.mjs [--manifest widget/custom-elements.json] [--element widget/dist/widget/element.d.ts] [--out widget/dist/frameworks]
  *
  * Paths are arguments, so the script does not care where the package.json that ships them lives.
  */
@@ -144,9 +144,9 @@ export async function writeFrameworkTypes({ manifest, element, out }) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
     options: {
-      manifest: { type: 'string', default: 'custom-elements.json' },
-      element: { type: 'string', default: 'dist/types/widget/element.d.ts' },
-      out: { type: 'string', default: 'dist/types/frameworks' },
+      manifest: { type: 'string', default: 'widget/custom-elements.json' },
+      element: { type: 'string', default: 'widget/dist/widget/element.d.ts' },
+      out: { type: 'string', default: 'widget/dist/frameworks' },
     },
   });
   const manifest = JSON.parse(await readFile(values.manifest, 'utf8'));

@@ -1,4 +1,4 @@
-// After `vite build --mode script` and scripts/build-consent-scripts.mjs: content-hashed copies, SRI hashes
+// After `vite build --mode script` and scripts/build-consent-scripts.mjs (widget/dist/script/): content-hashed copies, SRI hashes
 // and the manifest for the proxy, and the size budgets. Prints the gzip size of all JavaScript a page
 // loads from us (ig-embed.js: the classic script is self-contained) and of each consent adapter (loaded
 // only with `data-consent="<adapter>"`), and fails the build above a budget: 9,728 B gzip for
@@ -11,7 +11,7 @@ import adapters from '../widget/consent/adapters.json' with { type: 'json' };
 const BUDGET_BYTES = 9728;
 const AIM_BYTES = 9216;
 const ADAPTER_BUDGET_BYTES = 1024;
-const dir = new URL('../dist/script/', import.meta.url);
+const dir = new URL('../widget/dist/script/', import.meta.url);
 
 /** `{file, hashedFile, integrity, gzipBytes}` of one built file; writes its hashed copy beside it. */
 function describe(file) {
@@ -47,10 +47,10 @@ for (const [name, entry] of Object.entries(consent)) {
   if (entry.gzipBytes > ADAPTER_BUDGET_BYTES) over.push(`${entry.file} is ${entry.gzipBytes} bytes gzip, over the ${ADAPTER_BUDGET_BYTES}-byte adapter budget`);
 }
 
-// Each adapter is an npm entry too: package.json must export it (one list, widget/consent/adapters.json).
-const exported = Object.keys(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).exports);
+// Each adapter is an npm entry too: the ig-embed package (widget/package.json) must export it (one list, widget/consent/adapters.json).
+const exported = Object.keys(JSON.parse(readFileSync(new URL('../widget/package.json', import.meta.url), 'utf8')).exports);
 const missing = adapters.filter((name) => !exported.includes(`./consent/${name}`));
-if (missing.length) over.push(`package.json "exports" lacks ${missing.map((name) => `./consent/${name}`).join(', ')}`);
+if (missing.length) over.push(`widget/package.json "exports" lacks ${missing.map((name) => `./consent/${name}`).join(', ')}`);
 
 for (const problem of over) console.error(`ig-embed: ${problem}`);
 if (over.length) process.exit(1);

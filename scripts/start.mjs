@@ -4,9 +4,11 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const stamp = `${root}dist/.build-stamp`;
+// In proxy/dist/, outside the package's files (proxy/package.json "files"), so it is never published.
+const stamp = `${root}proxy/dist/.build-stamp`;
+const server = `${root}proxy/dist/proxy/server.js`;
 const SOURCES = ['instagram', 'proxy', 'widget', 'demo', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json',
-  'tsconfig.build.json', 'tsconfig.types.json', 'vite.config.ts'];
+  'tsconfig.build.json', 'tsconfig.types.json', 'vite.config.ts', 'custom-elements-manifest.config.mjs'];
 
 /** Newest modification time under `path` (a file or a directory tree), 0 when it does not exist. */
 function newest(path) {
@@ -15,14 +17,15 @@ function newest(path) {
   if (!info.isDirectory()) return info.mtimeMs;
   let latest = 0;
   for (const name of readdirSync(path)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
+    // Build output inside the package folders (proxy/dist, widget/dist) is not a source.
+    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
     latest = Math.max(latest, newest(`${path}/${name}`));
   }
   return latest;
 }
 
 function needsBuild() {
-  if (!existsSync(`${root}dist/proxy/server.js`) || !existsSync(stamp)) return true;
+  if (!existsSync(server) || !existsSync(stamp)) return true;
   const built = statSync(stamp).mtimeMs;
   return SOURCES.some((source) => newest(`${root}${source}`) > built);
 }
@@ -35,13 +38,12 @@ if (needsBuild()) {
     console.error('start: the build failed; not starting the server');
     process.exit(build.status ?? 1);
   }
-  // Dated to the build's end: the build itself rewrites package.json (the custom elements analyzer
-  // records its manifest there), which must not count as a newer source next time.
+  // Dated to the build's end: nothing the build writes (widget/custom-elements.json) counts as a newer source next time.
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }
 
 const env = { ...process.env, DEMO: process.env.DEMO ?? '1' };
-const child = spawn(process.execPath, [`${root}dist/proxy/server.js`], { cwd: root, env, stdio: 'inherit' });
+const child = spawn(process.execPath, [server], { cwd: root, env, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => child.kill(signal));
 }

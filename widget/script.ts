@@ -1,6 +1,7 @@
 /**
  * The classic-script build (/ig-embed.js) for CMS pages: configures the element from its own <script>
- * tag, then registers it. Endpoint: `data-endpoint`, else the origin the script was served from;
+ * tag, then registers it. Endpoint: `data-endpoint`, else the directory the script was served from
+ * (its origin when served at /ig-embed.js, /ig/ when at /ig/ig-embed.js);
  * `data-script-src` overrides the embed.js URL; `data-consent="required"` gates every element until
  * consent, `data-consent-remember` offers to remember it; `data-consent="<adapter>"` (tcf, cookiebot,
  * onetrust, usercentrics, wp-consent-api) gates them too and loads `ig-embed.consent-<adapter>.js` from
@@ -12,7 +13,8 @@ import { scriptUrl } from './sanitize.js';
 const tag = document.currentScript as HTMLScriptElement | null;
 const consent = tag?.dataset.consent;
 if (tag?.src) {
-  IgEmbedElement.endpoint = tag.dataset.endpoint || new URL(tag.src).origin;
+  // The directory, not the origin: a proxy mounted under a sub-path (/ig/ig-embed.js) answers at /ig/instagram_oembed.
+  IgEmbedElement.endpoint = tag.dataset.endpoint || new URL('.', tag.src).href;
   if (tag.dataset.scriptSrc) IgEmbedElement.scriptSrc = tag.dataset.scriptSrc;
   // Any other value names an adapter. The name is not checked here (bytes): an unknown one fails to
   // load, and the posts stay behind their cards (fails closed). The adapter waits for define() itself.

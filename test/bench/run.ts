@@ -69,14 +69,14 @@ function wrk(url: string): number {
 
 async function main(): Promise<void> {
   requireTool('wrk', 'apt-get install wrk');
-  if (!existsSync(join(ROOT, 'dist/proxy/server.js'))) throw new Error('bench: run `npm run build` first');
+  if (!existsSync(join(ROOT, 'proxy/dist/proxy/server.js'))) throw new Error('bench: run `npm run build` first');
   // First, while nothing else runs: the servers and wrk below would compete with it for the CPU.
-  printHostileCosts(await measureHostileAnswers(new URL('dist/proxy/', `file://${ROOT}`)));
+  printHostileCosts(await measureHostileAnswers(new URL('proxy/dist/proxy/', `file://${ROOT}`)));
   const proxyPort = await freePort();
   const proxyBase = `http://127.0.0.1:${proxyPort}`;
   // BENCH_PROXY_ENV (JSON) adds settings, e.g. REDIS_URL for the hit path with the shared level on (test/bench/redis.ts).
   const extraEnv = JSON.parse(process.env.BENCH_PROXY_ENV ?? '{}') as Record<string, string>;
-  const proxy = await startServer(join(ROOT, 'dist/proxy/server.js'), {
+  const proxy = await startServer(join(ROOT, 'proxy/dist/proxy/server.js'), {
     PORT: String(proxyPort), UPSTREAM: 'fixtures', ...extraEnv,
   }, `${proxyBase}/healthz`);
 

@@ -33,12 +33,12 @@ export interface ProxyProcess {
 }
 
 /**
- * Starts `node dist/proxy/server.js` as `npm run serve` would, with a minimal environment so the
+ * Starts `node proxy/dist/proxy/server.js` as `npm run serve` would, with a minimal environment so the
  * developer's own settings (tokens, origins, limits) cannot change what the tests see.
  */
 export async function startProxy(extraEnv: Record<string, string> = {}): Promise<ProxyProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/proxy/server.js'], {
+  const child = spawn(process.execPath, ['proxy/dist/proxy/server.js'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', DEMO: '1', UPSTREAM: 'fixtures', HOST: '127.0.0.1', PORT: String(port), ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -63,7 +63,7 @@ export async function startProxy(extraEnv: Record<string, string> = {}): Promise
     ready = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
     if (!ready) await delay(50);
   }
-  // The server reads dist/ once at boot: without the widget script or the demo every page test would
+  // The server reads proxy/dist/ once at boot: without the widget script or the demo every page test would
   // fail in confusing ways, so say what is missing instead.
   for (const path of ['/ig-embed.js', '/index.html', '/blocked.html']) {
     const status = await fetch(url + path).then((r) => r.status, () => 0);

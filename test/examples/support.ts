@@ -9,8 +9,8 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** The folder whose package.json is the element package `ig-embed` (the root today; `widget/` with workspaces). */
-export const ELEMENT_PACKAGE = ROOT;
+/** The folder whose package.json is the element package `ig-embed`. */
+export const ELEMENT_PACKAGE = join(ROOT, 'widget');
 
 export interface Result { code: number | null; output: string }
 

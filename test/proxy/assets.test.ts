@@ -125,7 +125,7 @@ describe('loadStaticAssets', () => {
     assert.deepEqual([assets.script, assets.demoFiles, assets.get('/ig-embed.js')], [undefined, 0, undefined]);
     assert.deepEqual(warnings, [
       'widget script not built (dist/script missing): GET /ig-embed.js answers 404 until `npm run build`',
-      'DEMO=1 but the demo is not built (dist/demo missing): run `npm run build`',
+      'DEMO=1 but there is no demo (dist/demo missing): serving no demo pages. The demo is built in the repository (`npm run build`), not shipped in the ig-embed-proxy package',
     ]);
   });
 
@@ -183,7 +183,7 @@ describe('assetAnswer', () => {
   });
 });
 
-test('defaultDistDir: dist/ itself when running from dist/proxy/, ../dist/ when running from source', () => {
+test('defaultDistDir: the package dist/ when running from dist/proxy/, proxy/dist/ beside the sources when running from source', () => {
   assert.equal(defaultDistDir('file:///app/dist/proxy/assets.js').href, 'file:///app/dist/');
-  assert.equal(defaultDistDir('file:///repo/proxy/assets.ts').href, 'file:///repo/dist/');
+  assert.equal(defaultDistDir('file:///repo/proxy/assets.ts').href, 'file:///repo/proxy/dist/');
 });

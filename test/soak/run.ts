@@ -80,7 +80,7 @@ async function waitUntilReady(port: number, child: ChildProcess): Promise<void> 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 
 async function main(): Promise<void> {
-  if (!existsSync(join(ROOT, 'dist/proxy/server.js'))) throw new Error('soak: run `npm run build` first');
+  if (!existsSync(join(ROOT, 'proxy/dist/proxy/server.js'))) throw new Error('soak: run `npm run build` first');
   const upstream = await startFakeGraphServer();
   // Every post gets its own run of answers: 5 % of them (per call, not per post) are faults.
   for (let i = 0; i < POSTS; i++) {
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     upstream.fake.script(shortcode(i), { sequence });
   }
   const port = await freePort();
-  const proxy = spawn(process.execPath, [join(ROOT, 'dist/proxy/server.js')], {
+  const proxy = spawn(process.execPath, [join(ROOT, 'proxy/dist/proxy/server.js')], {
     env: {
       PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', GRAPH_API_URL: upstream.url,
       CACHE_MAX_BYTES: String(CACHE_MAX_BYTES), CACHE_TTL_SECONDS: '20', UPSTREAM_TIMEOUT_MS: '1000',

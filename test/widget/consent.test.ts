@@ -19,7 +19,7 @@ const absence = () => new Promise((resolve) => setTimeout(resolve, ABSENCE_MS));
 function label(href: string): string {
   const url = new URL(href);
   const shortcode = (value: string | null) => /\/(?:p|reel|tv)\/([^/]+)\//.exec(value ?? '')?.[1];
-  if (url.origin === location.origin && url.pathname === '/instagram_oembed') return `proxy ${shortcode(url.searchParams.get('url'))}`;
+  if (url.origin === location.origin && url.pathname.endsWith('/instagram_oembed')) return `proxy ${shortcode(url.searchParams.get('url'))}`;
   if (url.hostname === 'www.instagram.com' && url.pathname.endsWith('/embed.js')) return 'embed.js';
   if (url.hostname === 'www.instagram.com' && url.pathname.includes('/embed/')) return `frame ${shortcode(url.pathname)}`;
   return url.origin === location.origin ? url.pathname : href;
@@ -251,7 +251,7 @@ describe('data-consent="required" on the classic script tag', () => {
     const [a, b] = Array.from(view.document.querySelectorAll('ig-embed'));
     for (const element of [a, b] as IgEmbedElement[]) equal(await untilState(element, ['consent']), 'consent', element.url);
     await absence();
-    deepEqual((await requests()).map(label), ['/test/widget/pages/consent.html', '/dist/script/ig-embed.js'], 'requests before consent');
+    deepEqual((await requests()).map(label), ['/test/widget/pages/consent.html', '/widget/dist/script/ig-embed.js'], 'requests before consent');
 
     await allow(a as IgEmbedElement);
     equal(await untilState(a as IgEmbedElement, SETTLED), 'rendered', 'the clicked post');

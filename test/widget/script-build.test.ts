@@ -1,12 +1,12 @@
 // The built classic script (npm run build:widget) on CMS-style pages: it configures itself from its own tag.
 import type { IgEmbedElement } from '../../widget/element.js';
-import { equal, nextEvent, SETTLED, untilState } from './support/helpers.js';
+import { deepEqual, equal, nextEvent, recordRequests, SETTLED, untilState } from './support/helpers.js';
 
 type PageWindow = Window & { IgEmbed?: { IgEmbedElement: typeof IgEmbedElement } };
 
 async function open(path: string): Promise<{ view: PageWindow; element: IgEmbedElement; frame: HTMLIFrameElement }> {
-  const built = await fetch('/dist/script/ig-embed.js', { method: 'HEAD' });
-  if (!built.ok) throw new Error('dist/script/ig-embed.js is missing: run `npm run build:widget` first (npm test does)');
+  const built = await fetch('/widget/dist/script/ig-embed.js', { method: 'HEAD' });
+  if (!built.ok) throw new Error('widget/dist/script/ig-embed.js is missing: run `npm run build:widget` first (npm test does)');
   const frame = document.createElement('iframe');
   frame.style.cssText = 'width:800px;height:900px';
   frame.src = path;
@@ -19,10 +19,13 @@ async function open(path: string): Promise<{ view: PageWindow; element: IgEmbedE
 }
 
 describe('the classic script build', () => {
-  it('registers <ig-embed>, uses its own origin as endpoint and data-script-src for embed.js', async () => {
+  it('registers <ig-embed>, uses the directory it was loaded from as endpoint and data-script-src for embed.js', async () => {
+    const requests = await recordRequests();
     const { view, element, frame } = await open('/test/widget/pages/cms.html');
     equal(element.state, 'rendered', 'state');
-    equal(view.IgEmbed?.IgEmbedElement.endpoint, location.origin, 'endpoint');
+    // Loaded from /widget/dist/script/ig-embed.js: a proxy mounted under a sub-path answers beside its script.
+    equal(view.IgEmbed?.IgEmbedElement.endpoint, `${location.origin}/widget/dist/script/`, 'endpoint');
+    deepEqual((await requests()).map((href) => new URL(href).pathname).filter((path) => path.endsWith('/instagram_oembed')), ['/widget/dist/script/instagram_oembed'], 'the oEmbed request');
     equal(view.document.querySelectorAll('script[src="https://www.instagram.com/embed.js?set-by-data-script-src"]').length, 1, 'embed.js tag');
     frame.remove();
   });

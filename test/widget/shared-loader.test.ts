@@ -12,10 +12,10 @@ const SLOW_EMBED_JS = 'https://www.instagram.com/embed.js?delay=300&shared-loade
 
 /** Runs one more copy of the built classic script and registers its class under `name`. */
 async function classicCopy(name: string): Promise<typeof IgEmbedElement> {
-  const built = await fetch('/dist/script/ig-embed.js', { method: 'HEAD' });
-  if (!built.ok) throw new Error('dist/script/ig-embed.js is missing: run `npm run build:widget` first (npm test does)');
+  const built = await fetch('/widget/dist/script/ig-embed.js', { method: 'HEAD' });
+  if (!built.ok) throw new Error('widget/dist/script/ig-embed.js is missing: run `npm run build:widget` first (npm test does)');
   const tag = document.createElement('script');
-  tag.src = `/dist/script/ig-embed.js?copy=${name}`;
+  tag.src = `/widget/dist/script/ig-embed.js?copy=${name}`;
   tag.dataset.scriptSrc = SLOW_EMBED_JS;
   document.head.append(tag);
   await nextEvent(tag, 'load');

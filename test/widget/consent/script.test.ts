@@ -21,7 +21,7 @@ describe('data-consent="<adapter>" on the classic script tag', () => {
     const { view, elements, frame } = await open('/test/widget/pages/consent-cookiebot.html');
     for (const element of elements) equal(await untilState(element, ['consent']), 'consent', element.url);
     await absence();
-    deepEqual(paths(await requests()), ['/test/widget/pages/consent-cookiebot.html', '/dist/script/ig-embed.js?cookiebot', '/dist/script/ig-embed.consent-cookiebot.js'], 'requests before consent');
+    deepEqual(paths(await requests()), ['/test/widget/pages/consent-cookiebot.html', '/widget/dist/script/ig-embed.js?cookiebot', '/widget/dist/script/ig-embed.consent-cookiebot.js'], 'requests before consent');
 
     const cookiebot = new CookiebotStub(view);
     cookiebot.load({ marketing: true });
@@ -44,7 +44,7 @@ describe('data-consent="<adapter>" on the classic script tag', () => {
     equal((element as IgEmbedElement).state, 'consent', 'marketing, named by the ig-embed.js tag, does not count');
     cookiebot.submit({ statistics: true });
     equal(await untilState(element as IgEmbedElement, SETTLED), 'rendered', 'statistics, named by the adapter\'s tag');
-    deepEqual(paths(await requests()).slice(0, 3), ['/test/widget/pages/consent-cookiebot-pinned.html', '/dist/script/ig-embed.consent-cookiebot.js?pinned', '/dist/script/ig-embed.js?pinned'], 'requests');
+    deepEqual(paths(await requests()).slice(0, 3), ['/test/widget/pages/consent-cookiebot-pinned.html', '/widget/dist/script/ig-embed.consent-cookiebot.js?pinned', '/widget/dist/script/ig-embed.js?pinned'], 'requests');
     frame.remove();
   });
 
@@ -54,7 +54,7 @@ describe('data-consent="<adapter>" on the classic script tag', () => {
     // Only the adapter opens the gate on this page: rendering after Cookiebot's yes proves it ran.
     new CookiebotStub(view).load({ marketing: true });
     equal(await untilState(element as IgEmbedElement, SETTLED), 'rendered', 'after consent');
-    equal(view.document.querySelectorAll('script[src$="/dist/script/ig-embed.consent-cookiebot.js"]').length, 1, 'the adapter tag');
+    equal(view.document.querySelectorAll('script[src$="/widget/dist/script/ig-embed.consent-cookiebot.js"]').length, 1, 'the adapter tag');
     deepEqual((view as unknown as { violations: string[] }).violations, [], 'violations');
     frame.remove();
   });
@@ -64,7 +64,7 @@ describe('data-consent="<adapter>" on the classic script tag', () => {
     const { elements: [element], frame } = await open('/test/widget/pages/consent-unknown.html');
     equal(await untilState(element as IgEmbedElement, ['consent', ...SETTLED]), 'consent', 'state');
     await absence();
-    deepEqual(paths(await requests()), ['/test/widget/pages/consent-unknown.html', '/dist/script/ig-embed.js?unknown', '/dist/script/ig-embed.consent-cookiebott.js'], 'requests');
+    deepEqual(paths(await requests()), ['/test/widget/pages/consent-unknown.html', '/widget/dist/script/ig-embed.js?unknown', '/widget/dist/script/ig-embed.consent-cookiebott.js'], 'requests');
     frame.remove();
   });
 });

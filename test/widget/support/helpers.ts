@@ -132,11 +132,11 @@ export function leftovers(element: Element): number {
   return element.querySelectorAll(':scope > [data-ig-embed-content], blockquote, iframe').length;
 }
 
-/** Fails with the command to run when the classic script build (`dist/script/<file>`) is missing. */
+/** Fails with the command to run when the classic script build (`widget/dist/script/<file>`) is missing. */
 export async function assertBuilt(files: string[] = ['ig-embed.js']): Promise<void> {
   for (const file of files) {
-    const built = await fetch(`/dist/script/${file}`, { method: 'HEAD' });
-    if (!built.ok) throw new Error(`dist/script/${file} is missing: run \`npm run build:widget\` first (npm test does)`);
+    const built = await fetch(`/widget/dist/script/${file}`, { method: 'HEAD' });
+    if (!built.ok) throw new Error(`widget/dist/script/${file} is missing: run \`npm run build:widget\` first (npm test does)`);
   }
 }
 

@@ -109,7 +109,8 @@ export function proxyFake() {
       });
       return;
     }
-    if (ctx.path !== '/instagram_oembed') return next();
+    // Any directory: the classic script loaded from /widget/dist/script/ asks /widget/dist/script/instagram_oembed.
+    if (!ctx.path.endsWith('/instagram_oembed')) return next();
     const code = POST.exec(ctx.query.url ?? '')?.[2];
     if (code) {
       calls.push({ shortcode: code, search: ctx.querystring });
