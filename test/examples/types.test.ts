@@ -1,4 +1,5 @@
-// Type tests against the packed tarball: React 19 TSX under tsc, a Vue SFC under vue-tsc with strict templates.
+// Type tests against the packed tarball: React 19 TSX under tsc, a Vue SFC under vue-tsc with strict templates,
+// Preact and Solid TSX under tsc.
 // Correct use compiles; each wrong use, in a file of its own, fails with the error that names the mistake.
 // (tsc cannot catch a misspelled hyphenated attribute in TSX: JSX accepts any name with a hyphen.)
 import assert from 'node:assert/strict';
@@ -12,10 +13,10 @@ import { run, workspace, type Workspace } from './support.js';
  * the correct file checks the declaration files too (`skipLibCheck: false`, which finds an error in ours); the
  * failing ones skip that, which halves their time and changes none of their errors.
  */
-async function check(tool: 'tsc' | 'vue-tsc', dir: string, name: string, files: string[]) {
-  const config = `tsconfig.${name}.json`;
-  const compilerOptions = { skipLibCheck: name !== 'ok' };
-  await writeFile(join(dir, config), JSON.stringify({ extends: './tsconfig.json', compilerOptions, include: files }));
+async function check(tool: 'tsc' | 'vue-tsc', dir: string, name: string, files: string[], base = 'tsconfig.json') {
+  const config = `tsconfig.check-${name}.json`;
+  const compilerOptions = { skipLibCheck: !name.endsWith('ok') };
+  await writeFile(join(dir, config), JSON.stringify({ extends: `./${base}`, compilerOptions, include: files }));
   return run(join(dir, 'node_modules/.bin', tool), ['-p', config], dir, 120_000);
 }
 
@@ -76,6 +77,34 @@ describe('types from the packed tarball', { timeout: 600_000 }, () => {
         const result = await check('vue-tsc', dir, file.replace('.vue', ''), ['src/types.ts', `src/${file}`]);
         assert.match(result.output, error);
         assert.notEqual(result.code, 0);
+      });
+    }
+  });
+
+  describe('Preact (ig-embed/jsx-preact) and Solid (ig-embed/solid)', () => {
+    let dir: string;
+    before(async () => {
+      dir = await ws.install('test/examples/types/jsx');
+    });
+
+    for (const framework of ['preact', 'solid']) {
+      test(`${framework}: a TSX file using <ig-embed> correctly compiles`, async () => {
+        const result = await check('tsc', dir, `${framework}-ok`, [`${framework}-ok.tsx`], `tsconfig.${framework}.json`);
+        assert.equal(result.output.trim(), '');
+        assert.equal(result.code, 0);
+      });
+    }
+
+    const failures: Array<[file: string, error: RegExp]> = [
+      ['preact-fail-detail.tsx', /preact-fail-detail\.tsx\(4,\d+\): error TS2339: Property 'reason' does not exist on type 'IgEmbedLoadDetail'/],
+      ['solid-fail-attribute.tsx', /solid-fail-attribute\.tsx\(4,\d+\): error TS2322: Type '"soon"' is not assignable to type '"(eager|lazy)" \| "(eager|lazy)" \| undefined'/],
+    ];
+    for (const [file, error] of failures) {
+      test(`${file} does not compile, for the reason its first line gives`, async () => {
+        const framework = file.split('-')[0]!;
+        const result = await check('tsc', dir, file.replace('.tsx', ''), [file], `tsconfig.${framework}.json`);
+        assert.match(result.output, error);
+        assert.equal(result.code, 2);
       });
     }
   });
