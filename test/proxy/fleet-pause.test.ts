@@ -2,11 +2,11 @@
 // message, and by the key for one that missed it), the pause never shrinks, and one replica takes the half-open probe.
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import { createBreaker, type Breaker } from '../../proxy/breaker.js';
 import { createFleetPause, type FleetPause } from '../../proxy/fleet-pause.js';
 import { createL2Store, type L2Store } from '../../proxy/l2-store.js';
 import { createLogger } from '../../proxy/log.js';
+import { until } from '../support/proxy-process.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
 
 let redis: TestRedis;
@@ -37,13 +37,6 @@ async function fleet(count: number, options: { listen?: boolean } = {}): Promise
   return replicas;
 }
 
-async function until(predicate: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(20);
-  }
-}
 
 /** What the round does with an answer: the breaker records it, then the fleet hears of it. */
 async function answer(r: Replica, outcome: Parameters<Breaker['record']>[0]): Promise<void> {

@@ -2,11 +2,11 @@
 // atomic under concurrency, the rolling hour on a fake clock, and the fallback budget while Redis is gone.
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import { createFleetQuota, fallbackBudget, type FleetQuotaOptions } from '../../proxy/fleet-quota.js';
 import { createL2Store, type L2Store } from '../../proxy/l2-store.js';
 import { createLogger } from '../../proxy/log.js';
 import type { Quota } from '../../proxy/quota.js';
+import { until } from '../support/proxy-process.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
 
 let redis: TestRedis;
@@ -36,13 +36,6 @@ async function fleet(count: number, options: Partial<Omit<FleetQuotaOptions, 'l2
   return replicas;
 }
 
-async function until(predicate: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(20);
-  }
-}
 
 const spent = (results: Array<unknown>) => results.filter((r) => r === null).length;
 

@@ -10,6 +10,7 @@ import { buildNegativeEntry, buildPositiveEntry, type CacheEntry } from '../../p
 import { decodeEntry, encodeEntry, L2_SCHEMA } from '../../proxy/l2-codec.js';
 import { createL2Store, persistenceOf, type L2Options, type L2State, type L2Store } from '../../proxy/l2-store.js';
 import { createLogger } from '../../proxy/log.js';
+import { until } from '../support/proxy-process.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
 
 const POST = 'https://www.instagram.com/p/L2post/';
@@ -40,13 +41,6 @@ async function replica(overrides: Partial<L2Options> = {}, url = redis.url): Pro
   return r;
 }
 
-async function until(predicate: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(20);
-  }
-}
 
 describe('entry codec', () => {
   test('a positive entry survives encode → decode with every representation byte for byte', () => {
