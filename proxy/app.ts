@@ -24,7 +24,7 @@ import { createRefusalLog } from './refusal-log.js';
 import type { AppEnv } from './request.js';
 import { createRoutes } from './routes.js';
 import { createFleetPause, type FleetPause } from './fleet-pause.js';
-import { createFleetQuota } from './fleet-quota.js';
+import { createFleetQuota, type FleetQuota } from './fleet-quota.js';
 import { createL2Store, type L2Store } from './l2-store.js';
 import { createLocalQuota, type Quota } from './quota.js';
 import { createSharedRound } from './shared-round.js';
@@ -77,12 +77,13 @@ function composeUpstream(config: ProxyConfig, deps: ProxyDeps, shared: { log: Lo
   // spending the with-token budget then would run into Meta's ~1,000 tokenless calls an hour.
   const perHour = config.upstreamBudgetExplicit ? () => config.upstreamBudgetPerHour : () => defaultBudgetPerHour(graph.usingToken);
   let quota: Quota;
+  let fleetQuota: FleetQuota | undefined;
   let fleet: FleetPause | undefined;
   if (l2 === undefined) {
     const budget = createUpstreamBudget({ perHour, now });
     quota = createLocalQuota({ budget, share: createClientShare({ fraction: config.upstreamSharePerClient, budgetPerHour: () => budget.limit(), now }) });
   } else {
-    quota = createFleetQuota({ l2, perHour, sharePerClient: config.upstreamSharePerClient, fleetSize: config.upstreamFleetSize, log, now });
+    quota = fleetQuota = createFleetQuota({ l2, perHour, sharePerClient: config.upstreamSharePerClient, fleetSize: config.upstreamFleetSize, log, now });
     fleet = createFleetPause({ l2, breaker, probeMs: roundMs(config) });
   }
   const fetchEntry = createUpstreamRound({
@@ -93,19 +94,20 @@ function composeUpstream(config: ProxyConfig, deps: ProxyDeps, shared: { log: Lo
     staleMs: config.cacheStaleSeconds * 1000,
     negativeMs: config.cacheNegativeSeconds * 1000,
   });
-  return { graph, breaker, quota, fleet, fetchEntry };
+  return { graph, breaker, quota, fleetQuota, fleet, fetchEntry };
 }
 
 /**
  * The shared level on Redis when REDIS_URL is set: memory stays in front (a hit never touches the
  * network), a memory miss looks in Redis before upstream, and replicas make one upstream call per key.
- * `onFleet` hears the other replicas' news (fleet-pause.ts).
+ * `onFleet` hears the other replicas' news (fleet-pause.ts); `onReachable` runs whenever Redis is reachable again.
  */
 function composeL2(config: ProxyConfig, shared: {
-  log: Logger; now: () => number; metrics: ProxyMetrics; cache: EmbedCache; onFleet: (message: Record<string, unknown>) => void;
+  log: Logger; now: () => number; metrics: ProxyMetrics; cache: EmbedCache;
+  onFleet: (message: Record<string, unknown>) => void; onReachable: () => void;
 }) {
   if (config.redisUrl === undefined) return undefined;
-  const { log, now, metrics, cache, onFleet } = shared;
+  const { log, now, metrics, cache, onFleet, onReachable } = shared;
   const lockMs = roundMs(config);
   const store: L2Store = createL2Store({
     url: config.redisUrl,
@@ -118,6 +120,7 @@ function composeL2(config: ProxyConfig, shared: {
     // Revocations sent while this replica could not hear them may have been missed.
     onRecover: () => cache.clear(),
     onFleet,
+    onStateChange: (state) => { if (state === 'ok') onReachable(); },
     onError: (op) => metrics.l2Errors.inc(op),
   });
   return { store, sharedLoad: createSharedRound({ l2: store, lockMs, now }) };
@@ -147,8 +150,12 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     budgetLeft: () => upstream.quota.remaining(),
     l2State: () => l2?.store.state ?? 'off',
   });
-  // The store exists before the fleet's pause that hears its messages: the callback looks it up when one arrives.
-  const l2 = composeL2(config, { log, now, metrics, cache, onFleet: (message) => upstream.fleet?.hear(message) });
+  // The store exists before the fleet's quota and pause it serves: the callbacks look them up when called.
+  const l2 = composeL2(config, {
+    log, now, metrics, cache,
+    onFleet: (message) => upstream.fleet?.hear(message),
+    onReachable: () => upstream.fleetQuota?.reconnected(),
+  });
   const upstream = composeUpstream(config, deps, { log, now, metrics, l2: l2?.store });
   const origins = createOriginPolicy(config.allowedOrigins);
   const hits = createHits({

@@ -76,6 +76,12 @@ export interface FleetQuotaOptions {
   now: () => number;
 }
 
+/** The fleet's quota, plus the moment to hand Redis the calls it lacks. */
+export interface FleetQuota extends Quota {
+  /** Redis is reachable (again): add the calls made alone now, not at the next miss, so the other replicas count them. */
+  reconnected(): void;
+}
+
 /** The fallback budget of one replica: its part of the hour's budget, at least one call. */
 export function fallbackBudget(perHour: number, fleetSize: number): number {
   return Math.max(1, Math.floor(perHour / fleetSize));
@@ -92,9 +98,11 @@ const shareName = (client: string) => `share:${createHash('sha256').update(clien
  * hour that straddles one at most the fleet's calls before it plus one budget (< 2 budgets; with R
  * replicas instead of `fleetSize`, R ÷ fleetSize budgets instead of one). When Redis returns, each
  * replica adds the calls it made alone to the fleet's count (or, if Redis came back empty, all its calls
- * of the hour), so they still count for the rest of the hour.
+ * of the hour) as soon as it reconnects, so they still count for the rest of the hour. Replicas reconnect
+ * on their own schedules (ioredis' back-off, at most 5 s apart): until the last one has, the others may
+ * spend again what it made alone.
  */
-export function createFleetQuota(options: FleetQuotaOptions): Quota {
+export function createFleetQuota(options: FleetQuotaOptions): FleetQuota {
   const { l2, perHour, sharePerClient, fleetSize, log, now } = options;
   const budgetKey = l2.key('budget');
   const epochKey = l2.key('epoch');
@@ -171,6 +179,9 @@ export function createFleetQuota(options: FleetQuotaOptions): Quota {
       // The figure of this replica's last look, at most a second old when asked again.
       if (fleetUsed === undefined || now() - fleetUsed.at >= REFRESH_MS) void refresh();
       return Math.max(0, perHour() - (fleetUsed?.used ?? 0));
+    },
+    reconnected() {
+      void refresh();
     },
   };
 

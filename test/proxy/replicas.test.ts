@@ -236,8 +236,17 @@ describe('the fleet: one budget, one back-off', () => {
     assert.deepEqual([fromA.filter((r) => r.status === 200).length, fromB.filter((r) => r.status === 200).length], [1, 3]);
     assert.equal(a.stdout.filter((l) => l.includes('fleet budget unavailable')).length, 1);
     await redis.start();
-    await until(async () => (await health(a)).l2 === 'ok' && (await health(b)).l2 === 'ok', 'both replicas to reconnect', 20_000);
-    // Redis came back empty; each replica's first look adds back its calls of the hour (3 + 3 = 6): spent.
+    // Redis came back empty; each replica adds back its calls of the hour as soon as it reconnects (3 + 3 = 6),
+    // before any request: watched in the logs and in Redis itself, since /healthz would read the count too.
+    const reconnected = (r: Replica) => r.stdout.filter((l) => l.includes('redis available')).length === 2;
+    await until(() => reconnected(a) && reconnected(b), 'both replicas to reconnect', 20_000);
+    const client = redis.client();
+    try {
+      const fleetCount = async () => (await client.hvals(`${prefix}v1:budget`)).reduce((n, v) => n + Number(v), 0);
+      await until(async () => (await fleetCount()) === 6, 'the fleet\'s count to hold every call of the hour', 5000);
+    } finally {
+      client.disconnect();
+    }
     const after = [await get(a, oembedPath(post('AfterBack1'))), await get(b, oembedPath(post('AfterBack2')))];
     const again = [await get(a, oembedPath(post('AfterBack3'))), await get(b, oembedPath(post('AfterBack4')))];
     assert.deepEqual([...after, ...again].map((r) => r.status), [503, 503, 503, 503]);
