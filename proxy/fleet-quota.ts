@@ -135,6 +135,7 @@ export function createFleetQuota(options: FleetQuotaOptions): FleetQuota {
       return undefined;
     }
     carry -= carried;
+    // Two looks in flight when Redis restarted may both add this replica's calls: the count then errs high.
     const [used, budgetWait, shareWait] = reply as [number, number, number, string];
     epoch = reply[3] as string;
     fleetUsed = { used, at: now() };
