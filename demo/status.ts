@@ -4,8 +4,7 @@ import { histogramQuantile, parsePrometheus, type Family } from './prometheus.js
 const REFRESH_MS = 5000;
 
 const GROUPS: Array<{ title: string; match: RegExp }> = [
-  // l2: the shared Redis level of the cache (REDIS_URL).
-  { title: 'Cache', match: /cache|coalesc|l2_/ },
+  { title: 'Cache', match: /cache|coalesc/ },
   { title: 'Circuit breaker', match: /breaker/ },
   { title: 'Budget and limits', match: /budget|rejected|rate_limit/ },
   { title: 'Upstream (Graph API)', match: /upstream|graph/ },
