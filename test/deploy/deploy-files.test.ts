@@ -182,7 +182,7 @@ describe('the docs', () => {
   });
 });
 
-/** An nginx binary: NGINX_BIN, else `nginx` on PATH; CI machines have none (the check is skipped there, and says so). */
+/** An nginx binary: NGINX_BIN, else `nginx` on PATH; `.ci/run` unpacks Debian's; without one the check is skipped and says so. */
 const NGINX = process.env.NGINX_BIN ?? (spawnSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' }).stdout.trim() || undefined);
 
 describe('the three configs running together', { skip: NGINX === undefined ? 'no nginx binary here (set NGINX_BIN)' : false }, () => {
