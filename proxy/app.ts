@@ -137,7 +137,7 @@ function requesterOf(config: ProxyConfig, deps: ProxyDeps, log: Logger): (c: Con
   };
 }
 
-/** The proxy for `config`; see README "Embedding". */
+/** The proxy for `config`; see docs/http-api.md, "Embedding". */
 export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp {
   const now = deps.now ?? Date.now;
   const log = deps.log ?? createLogger({ secrets: configSecrets(config) });

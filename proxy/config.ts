@@ -65,7 +65,7 @@ export const TOKEN_BUDGET_PER_HOUR = 200_000;
  */
 export const DEFAULT_SHARE_PER_CLIENT = 0.05;
 
-/** Two replicas: the smallest fleet, and the compose file's. More replicas than this overspend during a Redis outage (README). */
+/** Two replicas: the smallest fleet, and the compose file's. More replicas than this overspend during a Redis outage (docs/caching.md, "Running several replicas"). */
 export const DEFAULT_FLEET_SIZE = 2;
 
 /** The UPSTREAM_BUDGET_PER_HOUR default for calls made with or without a token. */

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 /** What fixtures mode does for a demo shortcode (a subset of the tests' scriptable behaviours). */
 export type DemoBehaviour = 'not_embeddable' | 'transient' | { delayMs: number };
 
-/** Documented in the README ("Fixtures mode"): the demo pages show each of these. */
+/** Documented in docs/configuration.md ("Fixtures mode"): the demo pages show each of these. */
 export const DEMO_SHORTCODES = {
   NotEmbeddable: 'not_embeddable',
   SlowPost: { delayMs: 2500 },

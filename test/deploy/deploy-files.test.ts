@@ -1,8 +1,8 @@
 /**
  * The deploy files (compose.yaml, deploy/redis.conf, deploy/nginx.conf, deploy/kubernetes.yaml) checked as far as this
  * machine allows without their images: parsed, every variable they set known to parseConfig and accepted by it, Redis
- * without persistence (also by booting Debian's redis-server on the file), nginx without a cache, the README's
- * configuration table and docs/deploy.md in step with them. With an nginx binary (NGINX_BIN or `nginx` on PATH), nginx
+ * without persistence (also by booting Debian's redis-server on the file), nginx without a cache, docs/configuration.md's
+ * variable table and docs/deploy.md in step with them. With an nginx binary (NGINX_BIN or `nginx` on PATH), nginx
  * also checks its file and the three configs run together: nginx → two replica processes → Redis.
  */
 import assert from 'node:assert/strict';
@@ -164,9 +164,11 @@ describe('deploy/kubernetes.yaml', () => {
 });
 
 describe('the docs', () => {
-  test('the README\'s configuration table lists exactly the variables parseConfig reads', () => {
-    const readme = read('README.md');
-    const section = readme.slice(readme.indexOf('### Configuration'), readme.indexOf('\n### ', readme.indexOf('### Configuration') + 1));
+  test('the configuration table (docs/configuration.md) lists exactly the variables parseConfig reads', () => {
+    const doc = read('docs/configuration.md');
+    const start = doc.indexOf('# Configuration\n');
+    assert.notEqual(start, -1, 'docs/configuration.md opens with "# Configuration"');
+    const section = doc.slice(start, doc.indexOf('\n## ', start));
     const rows = [...section.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
     assert.deepEqual([...rows].sort(), configVariables().sort());
   });
