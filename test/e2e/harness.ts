@@ -171,7 +171,9 @@ export async function settle(embed: Locator, states: string[] = SETTLED, timeout
   await embed.scrollIntoViewIfNeeded();
   const handle = await embed.elementHandle();
   if (!handle) throw new Error('settle: element is gone');
-  await embed.page()
+  // Waited for in the element's own frame: the demo frames some cases in pages of their own.
+  const frame = (await handle.ownerFrame()) ?? embed.page().mainFrame();
+  await frame
     .waitForFunction(([element, wanted]) => wanted.includes(element.getAttribute('state') ?? ''), [handle, states] as const, { timeout })
     .catch(() => undefined);
   return (await handle.getAttribute('state')) ?? '';
