@@ -138,6 +138,7 @@ const builds: Record<string, UserConfig> = {
           consent: resolve(root, 'demo/consent.html'),
           status: resolve(root, 'demo/status.html'),
           blocked: resolve(root, 'demo/blocked.html'),
+          neverMounts: resolve(root, 'demo/never-mounts.html'),
         },
       },
     },

@@ -23,7 +23,10 @@ import { createMissLimiter, createUpstreamBudget } from './rate-limit.js';
 import { createRefusalLog } from './refusal-log.js';
 import type { AppEnv } from './request.js';
 import { createRoutes } from './routes.js';
+import { createFleetPause, type FleetPause } from './fleet-pause.js';
+import { createFleetQuota, type FleetQuota } from './fleet-quota.js';
 import { createL2Store, type L2Store } from './l2-store.js';
+import { createLocalQuota, type Quota } from './quota.js';
 import { createSharedRound } from './shared-round.js';
 import { createUpstreamRound, type Requester } from './upstream-round.js';
 
@@ -52,12 +55,16 @@ function upstreamFetch(config: ProxyConfig, deps: ProxyDeps): typeof fetch | und
   return (input, init) => fake.fetch(input, init);
 }
 
+/** The fetch lock and the fleet's probe outlive the longest round: the Graph client may retry once tokenless after a rejected token. */
+const roundMs = (config: ProxyConfig) => 2 * config.upstreamTimeoutMs + 1000;
+
 /**
  * The upstream side: the Graph client and the guards of the quota in front of it (budget, post
- * back-off, client share, breaker), composed into the loader of a miss.
+ * back-off, client share, breaker), composed into the loader of a miss. With Redis (`l2`) the budget,
+ * the shares, the rate-limit pause and the half-open probe are the fleet's.
  */
-function composeUpstream(config: ProxyConfig, deps: ProxyDeps, shared: { log: Logger; now: () => number; metrics: ProxyMetrics }) {
-  const { log, now, metrics } = shared;
+function composeUpstream(config: ProxyConfig, deps: ProxyDeps, shared: { log: Logger; now: () => number; metrics: ProxyMetrics; l2: L2Store | undefined }) {
+  const { log, now, metrics, l2 } = shared;
   const graph = createGraphClient({
     graphApiUrl: config.graphApiUrl,
     accessToken: config.accessToken,
@@ -68,31 +75,40 @@ function composeUpstream(config: ProxyConfig, deps: ProxyDeps, shared: { log: Lo
   const breaker = createBreaker({ now });
   // Unless set explicitly, the budget follows the token: after a 190 the client runs tokenless, and
   // spending the with-token budget then would run into Meta's ~1,000 tokenless calls an hour.
-  const budget = createUpstreamBudget({
-    perHour: config.upstreamBudgetExplicit ? config.upstreamBudgetPerHour : () => defaultBudgetPerHour(graph.usingToken),
-    now,
-  });
+  const perHour = config.upstreamBudgetExplicit ? () => config.upstreamBudgetPerHour : () => defaultBudgetPerHour(graph.usingToken);
+  let quota: Quota;
+  let fleetQuota: FleetQuota | undefined;
+  let fleet: FleetPause | undefined;
+  if (l2 === undefined) {
+    const budget = createUpstreamBudget({ perHour, now });
+    quota = createLocalQuota({ budget, share: createClientShare({ fraction: config.upstreamSharePerClient, budgetPerHour: () => budget.limit(), now }) });
+  } else {
+    quota = fleetQuota = createFleetQuota({ l2, perHour, sharePerClient: config.upstreamSharePerClient, fleetSize: config.upstreamFleetSize, log, now });
+    fleet = createFleetPause({ l2, breaker, probeMs: roundMs(config) });
+  }
   const fetchEntry = createUpstreamRound({
-    graph, breaker, budget, metrics, log, now,
-    share: createClientShare({ fraction: config.upstreamSharePerClient, budgetPerHour: () => budget.limit(), now }),
+    graph, breaker, quota, fleet, metrics, log, now,
     postBackoff: createKeyBackoff({ now }),
     sharePerClient: config.upstreamSharePerClient,
     freshMs: config.cacheTtlSeconds * 1000,
     staleMs: config.cacheStaleSeconds * 1000,
     negativeMs: config.cacheNegativeSeconds * 1000,
   });
-  return { graph, breaker, budget, fetchEntry };
+  return { graph, breaker, quota, fleetQuota, fleet, fetchEntry };
 }
 
 /**
  * The shared level on Redis when REDIS_URL is set: memory stays in front (a hit never touches the
  * network), a memory miss looks in Redis before upstream, and replicas make one upstream call per key.
+ * `onFleet` hears the other replicas' news (fleet-pause.ts); `onReachable` runs whenever Redis is reachable again.
  */
-function composeL2(config: ProxyConfig, shared: { log: Logger; now: () => number; metrics: ProxyMetrics; cache: EmbedCache }) {
+function composeL2(config: ProxyConfig, shared: {
+  log: Logger; now: () => number; metrics: ProxyMetrics; cache: EmbedCache;
+  onFleet: (message: Record<string, unknown>) => void; onReachable: () => void;
+}) {
   if (config.redisUrl === undefined) return undefined;
-  const { log, now, metrics, cache } = shared;
-  // Longer than the longest round: the Graph client may retry once tokenless after a rejected token.
-  const lockMs = 2 * config.upstreamTimeoutMs + 1000;
+  const { log, now, metrics, cache, onFleet, onReachable } = shared;
+  const lockMs = roundMs(config);
   const store: L2Store = createL2Store({
     url: config.redisUrl,
     timeoutMs: config.redisTimeoutMs,
@@ -103,6 +119,8 @@ function composeL2(config: ProxyConfig, shared: { log: Logger; now: () => number
     onRevoke: (post) => cache.revoke(post),
     // Revocations sent while this replica could not hear them may have been missed.
     onRecover: () => cache.clear(),
+    onFleet,
+    onStateChange: (state) => { if (state === 'ok') onReachable(); },
     onError: (op) => metrics.l2Errors.inc(op),
   });
   return { store, sharedLoad: createSharedRound({ l2: store, lockMs, now }) };
@@ -119,7 +137,7 @@ function requesterOf(config: ProxyConfig, deps: ProxyDeps, log: Logger): (c: Con
   };
 }
 
-/** The proxy for `config`; see README "Embedding". */
+/** The proxy for `config`; see docs/http-api.md, "Embedding". */
 export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp {
   const now = deps.now ?? Date.now;
   const log = deps.log ?? createLogger({ secrets: configSecrets(config) });
@@ -129,11 +147,16 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     cacheEntries: () => cache.entries,
     cacheBytes: () => cache.bytes,
     breakerState: () => upstream.breaker.state,
-    budgetLeft: () => upstream.budget.remaining(),
+    budgetLeft: () => upstream.quota.remaining(),
     l2State: () => l2?.store.state ?? 'off',
   });
-  const upstream = composeUpstream(config, deps, { log, now, metrics });
-  const l2 = composeL2(config, { log, now, metrics, cache });
+  // The store exists before the fleet's quota and pause it serves: the callbacks look them up when called.
+  const l2 = composeL2(config, {
+    log, now, metrics, cache,
+    onFleet: (message) => upstream.fleet?.hear(message),
+    onReachable: () => upstream.fleetQuota?.reconnected(),
+  });
+  const upstream = composeUpstream(config, deps, { log, now, metrics, l2: l2?.store });
   const origins = createOriginPolicy(config.allowedOrigins);
   const hits = createHits({
     cache, origins, metrics, now, cacheTtlSeconds: config.cacheTtlSeconds, cacheStaleSeconds: config.cacheStaleSeconds,
@@ -149,7 +172,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     requesterOf: requesterOf(config, deps, log),
     health: createHealth({
       breakerState: () => upstream.breaker.state,
-      budgetLeft: () => upstream.budget.remaining(),
+      budgetLeft: () => upstream.quota.remaining(),
       upstream: config.upstream,
       usingToken: () => upstream.graph.usingToken,
       l2State: () => l2?.store.state ?? 'off',
@@ -173,7 +196,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
 
 /**
  * A node:http request listener for the proxy: a malformed Host or target gets our 400 and cache
- * hits take the fast lane (fast-lane.ts), everything else goes through Hono via @hono/node-server. `node dist/proxy/server.js` serves with this, and also listens
+ * hits take the fast lane (fast-lane.ts), everything else goes through Hono via @hono/node-server. `node proxy/dist/proxy/server.js` (`npm run serve`) serves with this, and also listens
  * for `clientError` with createClientErrorHandler (client-error.ts) so that requests node cannot
  * parse get the proxy's JSON errors too; do the same on your own server.
  */

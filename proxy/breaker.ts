@@ -12,6 +12,15 @@ export interface Breaker {
   acquire(): number | null;
   /** Report the result of a call that acquire() let through, for `key` (the post it asked for). */
   record(outcome: GraphOutcome, key: string): void;
+  /**
+   * Opens for `ms` unless a longer wait is in force, as a rate-limit answer does: how the fleet's pause
+   * (another replica was rate-limited) reaches this replica's state, /healthz and metrics.
+   */
+  pause(ms: number): void;
+  /** The probe acquire() just handed out will not be used (another replica holds the fleet's probe, or the budget refused): free the slot. */
+  release(): void;
+  /** Another replica's probe got an answer: a half-open breaker closes as if its own probe had. */
+  resume(): void;
   readonly state: BreakerState;
   /** 0 when closed. */
   readonly retryAfterSeconds: number;
@@ -41,7 +50,7 @@ const FAILURES: ReadonlySet<GraphOutcome['kind']> = new Set(['transient', 'timeo
 /** What callers are told while the single half-open probe is in flight. */
 const PROBE_WAIT_SECONDS = 1;
 
-// Long (about 100 lines) on purpose: one state machine whose transitions share the same few variables
+// Long (about 120 lines) on purpose: one state machine whose transitions share the same few variables
 // (state, open period, probe slot, failing keys); split into functions they would have to be passed around.
 export function createBreaker(options: BreakerOptions = {}): Breaker {
   const now = options.now ?? Date.now;
@@ -86,6 +95,17 @@ export function createBreaker(options: BreakerOptions = {}): Breaker {
     else transition('open');
   }
 
+  function pause(ms: number): void {
+    // Never shorten a longer wait asked for earlier (368 blocks for an hour).
+    if (state !== 'open' || now() + ms > openUntil) open(ms);
+  }
+
+  function close(): void {
+    failureOpenMs = 0;
+    probeSince = null;
+    transition('closed');
+  }
+
   function jittered(ms: number): number {
     return Math.round(ms * (0.8 + 0.4 * random()));
   }
@@ -113,20 +133,14 @@ export function createBreaker(options: BreakerOptions = {}): Breaker {
     record(outcome, key) {
       refresh();
       if (outcome.kind === 'rate_limited') {
-        const ms = outcome.retryAfterSeconds * 1000;
-        // Never shorten a longer wait Meta asked for earlier (368 blocks for an hour).
-        if (state !== 'open' || now() + ms > openUntil) open(ms);
+        pause(outcome.retryAfterSeconds * 1000);
         return;
       }
       if (!FAILURES.has(outcome.kind)) {
         // Upstream answered: whatever it said, it is reachable, which ends a half-open wait. While closed,
         // failures still age out by the window alone: answers for some posts between failures of others
         // (a partial outage) must not keep the breaker closed.
-        if (state === 'half_open') {
-          failureOpenMs = 0;
-          probeSince = null;
-          transition('closed');
-        }
+        if (state === 'half_open') close();
         return;
       }
       if (state === 'half_open') {
@@ -143,6 +157,17 @@ export function createBreaker(options: BreakerOptions = {}): Breaker {
         failureOpenMs = baseOpenMs;
         open(jittered(failureOpenMs));
       }
+    },
+    pause(ms) {
+      refresh();
+      pause(ms);
+    },
+    release() {
+      if (state === 'half_open') probeSince = null;
+    },
+    resume() {
+      refresh();
+      if (state === 'half_open') close();
     },
   };
 }

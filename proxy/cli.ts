@@ -13,7 +13,7 @@ Starts the ig-embed oEmbed proxy, configured by environment variables (below).
   --help     print this help
 
 Example: ALLOWED_ORIGINS=https://example.com META_ACCESS_TOKEN_FILE=/run/secrets/meta npx ig-embed-proxy
-Docs: https://github.com/ig-embed/ig-embed#the-proxy`;
+Docs: https://github.com/ig-embed/ig-embed/blob/main/docs/configuration.md`;
 
 /** The table as aligned plain-text columns, each cell wrapped at `width` characters in its column. */
 function configTable(width = 60): string {

@@ -1,7 +1,7 @@
-// The configuration table `ig-embed-proxy --help` prints: README "Configuration" in plain text (test/proxy/cli.test.ts
+// The configuration table `ig-embed-proxy --help` prints: docs/configuration.md's table in plain text (test/proxy/cli.test.ts
 // holds the two equal, row for row). The rules themselves live in config.ts.
 
-/** [variable, default, accepted values], in the README's order. */
+/** [variable, default, accepted values], in the docs' order. */
 export const CONFIG_TABLE: ReadonlyArray<readonly [variable: string, defaultValue: string, accepted: string]> = [
   ['PORT', '8787', 'integer 0–65535 (0 = any free port)'],
   ['HOST', '127.0.0.1', 'host name or IP; the container sets 0.0.0.0'],
@@ -27,4 +27,5 @@ export const CONFIG_TABLE: ReadonlyArray<readonly [variable: string, defaultValu
   ['REDIS_URL_FILE', 'unset', 'path of a file holding REDIS_URL (it holds a password); not together with REDIS_URL'],
   ['REDIS_TIMEOUT_MS', '50', 'integer 1–5000: the deadline of every Redis call; past it the request goes on from memory/upstream'],
   ['REDIS_KEY_PREFIX', 'ig-embed:', 'up to 64 of A–Z a–z 0–9 : _ . -; every key and channel starts with it, then the schema version (v1:)'],
+  ['UPSTREAM_FLEET_SIZE', '2', 'integer 1–1000: the replicas sharing REDIS_URL (the most you run). While Redis is unavailable each one spends at most UPSTREAM_BUDGET_PER_HOUR ÷ this in any rolling hour (Running several replicas); unused without REDIS_URL'],
 ];

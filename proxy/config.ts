@@ -37,6 +37,11 @@ export interface ProxyConfig {
   redisTimeoutMs: number;
   /** Prefix of every Redis key and channel (the schema version follows it). */
   redisKeyPrefix: string;
+  /**
+   * UPSTREAM_FLEET_SIZE: the replicas sharing REDIS_URL. While Redis is unavailable each one spends at most
+   * the hourly budget ÷ this (fleet-quota.ts), so an outage cannot multiply the quota.
+   */
+  upstreamFleetSize: number;
 }
 
 /** Thrown for any bad setting. The message names the variable and what it expects, never its value. */
@@ -59,6 +64,9 @@ export const TOKEN_BUDGET_PER_HOUR = 200_000;
  * of 45 uncached posts in an hour still gets every one (hits never count).
  */
 export const DEFAULT_SHARE_PER_CLIENT = 0.05;
+
+/** Two replicas: the smallest fleet, and the compose file's. More replicas than this overspend during a Redis outage (docs/caching.md, "Running several replicas"). */
+export const DEFAULT_FLEET_SIZE = 2;
 
 /** The UPSTREAM_BUDGET_PER_HOUR default for calls made with or without a token. */
 export function defaultBudgetPerHour(usingToken: boolean): number {
@@ -177,7 +185,13 @@ const envSchema = z.object({
   REDIS_URL: redisUrl.optional(),
   REDIS_TIMEOUT_MS: integer('an integer number of milliseconds 1–5000', 1, 5000).default(50),
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{0,64}$/, 'up to 64 letters, digits and : _ . -').default('ig-embed:'),
+  UPSTREAM_FLEET_SIZE: integer('the number of replicas sharing REDIS_URL, an integer 1–1000', 1, 1000).default(DEFAULT_FLEET_SIZE),
 });
+
+/** Every variable parseConfig reads, and the `_FILE` forms of the secrets (for checks of deploy files and docs). */
+export function configVariables(): string[] {
+  return [...Object.keys(envSchema.shape), ...FILE_SECRETS.map((name) => `${name}_FILE`)];
+}
 
 type EnvName = keyof typeof envSchema.shape;
 
@@ -250,6 +264,7 @@ export function parseConfig(
     redisUrl: e.REDIS_URL,
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    upstreamFleetSize: e.UPSTREAM_FLEET_SIZE,
   };
 }
 

@@ -2,7 +2,7 @@
 import type { PositiveEntry } from './cache.js';
 import { toResponse, type Answer } from './answer.js';
 
-/** Every error code the proxy can answer with; a public contract (README "Errors"). */
+/** Every error code the proxy can answer with; a public contract (docs/errors.md). */
 export type ErrorCode =
   | 'bad_request'
   | 'invalid_url'

@@ -1,7 +1,7 @@
 /**
  * Meta's `GET /instagram_oembed` played from the recorded responses in fixtures/graph, for fixtures mode
- * (UPSTREAM=fixtures, in-process): recorded posts byte for byte, any other well-formed post, Meta's
- * errors for bad input, and the demo shortcodes. The tests' scriptable fake (test/support/fake-graph.ts)
+ * (UPSTREAM=fixtures, in-process): recorded posts byte for byte (less the 2020 recordings' expired CDN
+ * thumbnails), any other well-formed post, Meta's errors for bad input, and the demo shortcodes. The tests' scriptable fake (test/support/fake-graph.ts)
  * builds its answers from this one.
  */
 import { readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 /** What fixtures mode does for a demo shortcode (a subset of the tests' scriptable behaviours). */
 export type DemoBehaviour = 'not_embeddable' | 'transient' | { delayMs: number };
 
-/** Documented in the README ("Fixtures mode"): the demo pages show each of these. */
+/** Documented in docs/configuration.md ("Fixtures mode"): the demo pages show each of these. */
 export const DEMO_SHORTCODES = {
   NotEmbeddable: 'not_embeddable',
   SlowPost: { delayMs: 2500 },
@@ -83,6 +83,10 @@ const SUCCESS_HEADERS: Record<string, string> = {
 const META_ESCAPES: Record<string, string> = { '/': '\\/', '<': '\\u003C', '%': '\\u0025', '@': '\\u0040' };
 const APP_USAGE = '{"call_count":0,"total_cputime":0,"total_time":0}';
 
+// Where Meta's thumbnails live. The 2020 recordings' thumbnail URLs are signed and long expired: fixtures
+// mode leaves them out, so an offline demo never makes the browser ask Meta's CDN for an image that fails.
+const META_CDN = /(^|\.)(cdninstagram\.com|fbcdn\.net)$/;
+
 /** Meta's JSON: compact, with `/`, `<`, `%` and `@` escaped inside strings (checked against every recording). */
 export function metaJson(value: unknown): string {
   return JSON.stringify(value).replace(/[/<%@]/g, (c) => META_ESCAPES[c] ?? c);
@@ -113,6 +117,21 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
       reject(signal.reason);
     }, { once: true });
   });
+}
+
+/** A 200 answer without its thumbnail_* fields when its thumbnail is on Meta's CDN; any other answer as it is. */
+async function withoutCdnThumbnail(response: Response): Promise<Response> {
+  const text = await response.text();
+  const json = JSON.parse(text) as Record<string, unknown>;
+  let host = '';
+  try {
+    host = new URL(String(json.thumbnail_url)).hostname;
+  } catch { /* no thumbnail, or not a URL: nothing to strip */ }
+  if (!META_CDN.test(host)) return new Response(text, response);
+  delete json.thumbnail_url;
+  delete json.thumbnail_width;
+  delete json.thumbnail_height;
+  return new Response(metaJson(json), response);
 }
 
 // Long (about 110 lines) because its parts share the recordings read once and one trace counter: the
@@ -221,7 +240,7 @@ export function createFixturesGraph(options: FixturesGraphOptions = {}): Fixture
       if (behaviour === 'not_embeddable') return graphError(ask, errors.notEmbeddable);
       if (behaviour === 'transient') return error(ask, 2, 'Please retry your request later.', { is_transient: true });
       if (behaviour) await delay(behaviour.delayMs, request.signal);
-      return ok(ask);
+      return withoutCdnThumbnail(ok(ask));
     },
   };
 }

@@ -1,4 +1,4 @@
-// The shared cache level on Redis: entries, locks for single flight across replicas, and the two channels (results, revocations).
+// The shared level on Redis: entries, locks for single flight across replicas, the channels (results, revocations, the fleet's news), and bounded scripts for the fleet's quota and pause.
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { CacheEntry } from './cache.js';
@@ -33,6 +33,12 @@ export interface L2Store {
   announce(key: string, result: RoundResult): Promise<void>;
   /** Waits for the holder of `key`'s lock to announce its result, at most `ms`; `lock_gone` when the lock vanished without one (the holder died). */
   waitFor(key: string, ms: number): Promise<WaitResult>;
+  /** The full name of the fleet's key `name` (under the prefix and schema version), for `run`. */
+  key(name: string): string;
+  /** Runs a Lua script on `keys` (names from `key()`), bounded like every call: its reply, or undefined when Redis is unavailable or the call failed. */
+  run(op: string, lua: string, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown>;
+  /** Tells every other replica `message` (a JSON object); they hear it through `onFleet`. */
+  tellFleet(message: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,6 +56,8 @@ export interface L2Options {
   onRevoke(post: string): void;
   /** Redis is back after being down: messages may have been missed, so memory copies are suspect. */
   onRecover(): void;
+  /** Another replica's news for the fleet (a rate-limit pause, a probe answered), as it sent it to `tellFleet`. */
+  onFleet?(message: Record<string, unknown>): void;
   onError?(op: string): void;
   onStateChange?(state: L2State): void;
 }
@@ -70,6 +78,14 @@ const PROBE_MS = 1000;
 /** How often a waiter checks that the lock it waits on still exists, in case the result message was missed. */
 const LOCK_POLL_MS = 200;
 
+/** What turns Redis persistence on: RDB snapshots (`save` points) or the append-only file. */
+export function persistenceOf(save: string, appendonly: string): string[] {
+  const on: string[] = [];
+  if (save.trim() !== '') on.push(`save "${save.trim()}"`);
+  if (appendonly.trim().toLowerCase() === 'yes') on.push('appendonly yes');
+  return on;
+}
+
 // Deletes the lock only if it is still ours (the holder may have outlived it).
 const UNLOCK = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
@@ -87,6 +103,7 @@ export function createL2Store(options: L2Options): L2Store {
   const postKey = (post: string) => `${base}post:${post}`;
   const DONE = `${base}done`;
   const REVOKE = `${base}revoke`;
+  const FLEET = `${base}fleet`;
   const replicaId = randomBytes(6).toString('hex');
   const now = options.now ?? Date.now;
 
@@ -108,6 +125,7 @@ export function createL2Store(options: L2Options): L2Store {
   let missedMessages = false;
   let failures = 0;
   let probe: ReturnType<typeof setInterval> | undefined;
+  let persistenceChecked = false;
   const waiters = new Map<string, Set<(result: RoundResult) => void>>();
 
   function setState(next: L2State, why: string): void {
@@ -122,11 +140,34 @@ export function createL2Store(options: L2Options): L2Store {
       if (probe !== undefined) clearInterval(probe);
       probe = undefined;
       log.info('redis available: replicas share the cache', { l2: 'ok' });
+      if (!persistenceChecked) void checkPersistence();
       if (recovering) options.onRecover();
     } else {
       log.warn('redis unavailable: serving from memory and upstream until it returns', { l2: 'down', cause: why });
     }
     options.onStateChange?.(next);
+  }
+
+  /**
+   * Meta's terms forbid persisting oEmbed data, so a Redis that writes snapshots or an append-only file
+   * is worth one warning at boot. Managed services often refuse CONFIG (renamed, or not in the ACL):
+   * then nothing is known and nothing is said; such a refusal is not a Redis failure either.
+   */
+  async function checkPersistence(): Promise<void> {
+    persistenceChecked = true;
+    let on: string[];
+    try {
+      const [save, appendonly] = await Promise.all([redis.config('GET', 'save'), redis.config('GET', 'appendonly')]) as [string[], string[]];
+      on = persistenceOf(save[1] ?? '', appendonly[1] ?? '');
+    } catch {
+      return;
+    }
+    if (on.length > 0) {
+      log.warn('redis persists to disk: Meta\'s terms forbid storing oEmbed data beyond showing it, so turn persistence off', {
+        persistence: on.join(', '),
+        hint: 'save "" and appendonly no in redis.conf (deploy/redis.conf); on a managed service, turn snapshots and AOF off',
+      });
+    }
   }
 
   // Up only while both connections are: without the subscriber, results and revocations go unheard.
@@ -145,7 +186,7 @@ export function createL2Store(options: L2Options): L2Store {
   });
   subscriber.on('ready', () => {
     // Subscribed on every (re)connect: with no offline queue, a subscription asked for earlier never happened.
-    subscriber.subscribe(DONE, REVOKE).then(() => connected('sub', true, 'ready'), () => connected('sub', false, 'subscribe failed'));
+    subscriber.subscribe(DONE, REVOKE, FLEET).then(() => connected('sub', true, 'ready'), () => connected('sub', false, 'subscribe failed'));
   });
   subscriber.on('close', () => {
     missedMessages = true;
@@ -153,13 +194,16 @@ export function createL2Store(options: L2Options): L2Store {
   });
   subscriber.on('error', () => options.onError?.('subscriber'));
   subscriber.on('message', (channel: string, message: string) => {
-    let data: { key?: unknown; post?: unknown; from?: unknown; result?: RoundResult };
+    let data: { key?: unknown; post?: unknown; from?: unknown; result?: RoundResult; message?: unknown };
     try {
       data = JSON.parse(message) as typeof data;
     } catch {
       return;
     }
     if (channel === REVOKE && typeof data.post === 'string' && data.from !== replicaId) options.onRevoke(data.post);
+    if (channel === FLEET && data.from !== replicaId && typeof data.message === 'object' && data.message !== null) {
+      options.onFleet?.(data.message as Record<string, unknown>);
+    }
     if (channel === DONE && typeof data.key === 'string' && isRoundResult(data.result)) {
       for (const resolve of waiters.get(data.key) ?? []) resolve(data.result);
     }
@@ -245,6 +289,13 @@ export function createL2Store(options: L2Options): L2Store {
           });
         }, LOCK_POLL_MS);
       });
+    },
+    key: (name) => `${base}${name}`,
+    run(op, lua, keys, args) {
+      return call(op, () => redis.eval(lua, keys.length, ...keys, ...args));
+    },
+    async tellFleet(message) {
+      await call('fleet', () => redis.publish(FLEET, JSON.stringify({ from: replicaId, message })));
     },
     async close() {
       if (probe !== undefined) clearInterval(probe);

@@ -45,6 +45,8 @@ export interface UpstreamBudget {
   spend(): void;
   /** Calls left in the current rolling hour. */
   remaining(): number;
+  /** Calls counted in the current rolling hour (may exceed the limit when it was lowered). */
+  used(): number;
   /** The hourly limit in force now (it follows the token state unless set explicitly). */
   limit(): number;
 }
@@ -94,6 +96,7 @@ export function createUpstreamBudget(options: { perHour: number | (() => number)
     remaining() {
       return Math.max(0, limit() - used(Math.floor(now() / SLOT_MS)));
     },
+    used: () => used(Math.floor(now() / SLOT_MS)),
     limit,
   };
 }

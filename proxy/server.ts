@@ -37,6 +37,8 @@ server.listen(config.port, config.host, () => {
     allowedOrigins: config.allowedOrigins ?? 'any',
     cacheTtlSeconds: config.cacheTtlSeconds,
     upstreamBudgetPerHour: config.upstreamBudgetPerHour,
+    // With Redis the budget is the fleet's; this many replicas share it when Redis is unavailable.
+    ...(config.redisUrl !== undefined ? { budgetScope: 'fleet', upstreamFleetSize: config.upstreamFleetSize } : {}),
   });
 });
 

@@ -1,15 +1,15 @@
-// One upstream round for a cache key: budget → post back-off → client share → breaker → Graph API → sanitiser → field rules and token check → cache entry, or the error to answer.
+// One upstream round for a cache key: budget → post back-off → client share → breaker (and the fleet's pause and probe) → spend → Graph API → sanitiser → field rules and token check → cache entry, or the error to answer.
 import { LRUCache } from 'lru-cache';
 import type { Breaker } from './breaker.js';
 import { buildNegativeEntry, buildPositiveEntry, type CacheEntry } from './cache.js';
-import type { ClientShare } from './client-share.js';
 import { ProxyError } from './errors.js';
+import type { FleetPause } from './fleet-pause.js';
 import type { GraphClient, GraphOutcome, OembedPayload } from './graph-client.js';
 import type { KeyBackoff } from './key-backoff.js';
 import type { Logger } from './log.js';
 import type { ProxyMetrics } from './metrics.js';
 import type { OembedQuery } from './query.js';
-import type { UpstreamBudget } from './rate-limit.js';
+import type { Quota, QuotaCheck } from './quota.js';
 import { cleanEmbedHtml, EMBED_SCRIPT_TAG } from './sanitize-html.js';
 import { FIELD_RULES } from '../instagram/oembed-fields.js';
 
@@ -49,8 +49,10 @@ function payloadOf(o: OembedPayload, html: string, dropped: string[]): OembedPay
 export interface UpstreamRoundDeps {
   graph: Pick<GraphClient, 'fetchOembed'> & Partial<Pick<GraphClient, 'revealsToken'>>;
   breaker: Breaker;
-  budget: UpstreamBudget;
-  share: ClientShare;
+  /** The budget and the client shares: this replica's (quota.ts) or the fleet's (fleet-quota.ts). */
+  quota: Quota;
+  /** With REDIS_URL: the fleet's rate-limit pause and its one half-open probe. */
+  fleet?: FleetPause | undefined;
   postBackoff: KeyBackoff;
   /** For the hint in the share's log line. */
   sharePerClient: number;
@@ -67,23 +69,40 @@ export interface UpstreamRoundDeps {
  * store (positive, or negative for not_embeddable); rejects with the ProxyError to answer (whether an
  * old entry may answer instead is decided by its code, in hits.ts `staleIfError`).
  */
-// Long (about 85 lines) on purpose: the round reads top to bottom in the order it must run (the refusals
-// budget → post back-off → client share → breaker, then the one call, the sanitiser, the bookkeeping and
-// the entry or error); split into helpers, that order would be harder to see and to keep.
+// Long (about 100 lines) on purpose: the round reads top to bottom in the order it must run (the refusals
+// budget → post back-off → client share → breaker, the spend, then the one call, the sanitiser, the bookkeeping
+// and the entry or error); split into helpers, that order would be harder to see and to keep.
 export function createUpstreamRound(deps: UpstreamRoundDeps): (query: OembedQuery, requester: Requester) => Promise<CacheEntry> {
-  const { graph, breaker, budget, share, postBackoff, metrics, log, now } = deps;
+  const { graph, breaker, quota, fleet, postBackoff, metrics, log, now } = deps;
   // One hint per client an hour when it runs out of its share: a server-side renderer or an untrusted
   // reverse proxy looks exactly like this, and the fix is a setting.
   const hinted = new LRUCache<string, true>({ max: 1000, ttl: 3_600_000, perf: { now } });
+
+  /** The refusal for a budget or share that said no, as the client is answered. */
+  function refusal(refused: QuotaCheck, requester: Requester): ProxyError {
+    if (refused.budget !== null) {
+      metrics.rejected.inc('budget_spent');
+      return new ProxyError('upstream_unavailable', { retryAfterSeconds: refused.budget });
+    }
+    const shareWait = refused.share as number;
+    metrics.rejected.inc('client_share');
+    if (!hinted.has(requester.key)) {
+      hinted.set(requester.key, true);
+      log.warn('a client used its whole share of the upstream budget', {
+        client: requester.key, share: deps.sharePerClient, retryAfter: shareWait,
+        hint: 'if this is your own server-side renderer or reverse proxy, list it in UPSTREAM_SHARE_EXEMPT or set TRUST_PROXY',
+      });
+    }
+    return new ProxyError('rate_limited', { retryAfterSeconds: shareWait });
+  }
+
   return async (query, requester) => {
     // Every check that can refuse comes before the breaker: a half-open breaker lets exactly one probe
     // through and waits for its report, so it must not hand out a probe that a later check then stops
     // (nor to a post in back-off, which is how one client used to win every probe).
-    const budgetWait = budget.check();
-    if (budgetWait !== null) {
-      metrics.rejected.inc('budget_spent');
-      throw new ProxyError('upstream_unavailable', { retryAfterSeconds: budgetWait });
-    }
+    const client = requester.exempt ? null : requester.key;
+    const quotaWait = await quota.check(client);
+    if (quotaWait.budget !== null) throw refusal(quotaWait, requester);
     const post = query.post.url;
     // A half-open probe tests Meta; a post whose last call failed would only test itself again.
     const backoffWait = postBackoff.check(post)
@@ -92,25 +111,30 @@ export function createUpstreamRound(deps: UpstreamRoundDeps): (query: OembedQuer
       metrics.rejected.inc('key_backoff');
       throw new ProxyError('upstream_unavailable', { retryAfterSeconds: backoffWait });
     }
-    const shareWait = requester.exempt ? null : share.check(requester.key);
-    if (shareWait !== null) {
-      metrics.rejected.inc('client_share');
-      if (!hinted.has(requester.key)) {
-        hinted.set(requester.key, true);
-        log.warn('a client used its whole share of the upstream budget', {
-          client: requester.key, share: deps.sharePerClient, retryAfter: shareWait,
-          hint: 'if this is your own server-side renderer or reverse proxy, list it in UPSTREAM_SHARE_EXEMPT or set TRUST_PROXY',
-        });
-      }
-      throw new ProxyError('rate_limited', { retryAfterSeconds: shareWait });
+    if (quotaWait.share !== null) throw refusal(quotaWait, requester);
+    // Another replica's rate-limit answer opens this breaker too, for what is left of Meta's wait.
+    await fleet?.check();
+    let breakerWait = breaker.acquire();
+    // The half-open probe is one for the fleet: another replica may already be asking Meta.
+    const probing = breakerWait === null && breaker.state === 'half_open';
+    if (probing && fleet !== undefined && !(await fleet.takeProbe())) {
+      breaker.release();
+      breakerWait = breaker.retryAfterSeconds;
     }
-    const breakerWait = breaker.acquire();
     if (breakerWait !== null) {
       metrics.rejected.inc('breaker_open');
       throw new ProxyError('upstream_unavailable', { retryAfterSeconds: breakerWait });
     }
-    budget.spend();
-    if (!requester.exempt) share.spend(requester.key);
+    // The budget is spent only now, in one step with its last check: with REDIS_URL, another replica may
+    // have spent the last call since `check`.
+    const refused = await quota.spend(client);
+    if (refused !== null) {
+      if (probing) {
+        breaker.release();
+        await fleet?.releaseProbe();
+      }
+      throw refusal(refused, requester);
+    }
     const started = performance.now();
     let outcome: GraphOutcome = await graph.fetchOembed({
       url: query.post.url, hidecaption: query.hidecaption, ...(query.maxwidth !== undefined ? { maxwidth: query.maxwidth } : {}),
@@ -135,6 +159,7 @@ export function createUpstreamRound(deps: UpstreamRoundDeps): (query: OembedQuer
       if (payload === null) outcome = { kind: 'invalid' };
     }
     breaker.record(outcome, post);
+    await fleet?.report(outcome);
     if (outcome.kind !== 'rate_limited') postBackoff.record(post, POST_FAILURES.has(outcome.kind));
     metrics.upstream(outcome.kind, (performance.now() - started) / 1000);
     const t = now();

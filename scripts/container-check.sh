@@ -185,7 +185,7 @@ ctr "${once[@]}" --entrypoint /bin/sh "$IMAGE" -c '! test -e node_modules/typesc
 pass "no dev dependencies (typescript, vite) in node_modules"
 
 # ---- run + probe ----
-# Run it hardened the way the README recommends, so those flags are proven too.
+# Run it hardened the way docs/container.md recommends, so those flags are proven too.
 ctr run -d --name "$NAME" "${limits[@]}" --read-only --cap-drop ALL --security-opt no-new-privileges --memory 192m \
   -p "127.0.0.1:$HOST_PORT:8787" -e UPSTREAM=fixtures -e DEMO=1 "$IMAGE" >/dev/null 2>/tmp/container-check-run.err \
   || { cat /tmp/container-check-run.err; fail "run"; }

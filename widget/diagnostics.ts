@@ -2,7 +2,7 @@
 import type { FallbackReason } from './oembed-request.js';
 
 // Where to look, by reason. Each is written once per page: warnOnce takes it out of the table.
-// not_embeddable has none (README "Console warnings"): a deleted or private post is content, not a
+// not_embeddable has none (docs/element.md, "Console warnings"): a deleted or private post is content, not a
 // fault of the page or the proxy, and the card says so.
 const HINTS: Partial<Record<FallbackReason, string>> = {
   invalid_url: 'not a post URL',

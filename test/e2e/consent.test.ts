@@ -41,7 +41,7 @@ describe('Consent page', { timeout: 120_000 }, () => {
     // Absence: the cards are up and nothing is left to wait for, so a request would already be under way.
     await v.page.waitForTimeout(300);
     assert.deepEqual(postTraffic(v, proxy.url), []);
-    // What the page did load: itself, its own assets, the classic script and its Cookiebot adapter from the proxy (said so in the README).
+    // What the page did load: itself, its own assets, the classic script and its Cookiebot adapter from the proxy (said so in docs/consent.md).
     const foreign = v.requests.filter((u) => new URL(u).origin !== proxy.url);
     assert.deepEqual(foreign, []);
     assert.equal(requestsTo(v, proxy.url, '/ig-embed.js').length, 1);

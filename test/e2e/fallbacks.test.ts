@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Frame, Locator, Page } from 'playwright';
 import {
-  renderedPost, requestsTo, screenshot, settle, startDemo, stopDemo, visit, type ConsoleProblem, type ProxyProcess, type Visit,
+  META_CDN, renderedPost, requestsTo, screenshot, settle, startDemo, stopDemo, visit, type ConsoleProblem, type ProxyProcess, type Visit,
 } from './harness.js';
 
 /** What the card of a fallen-back element shows (the card lives in the element's shadow root; locators pierce it). */
@@ -22,6 +22,29 @@ async function card(embed: Locator): Promise<{ reason: string; link: string | nu
     // Nothing of a failed embed may remain in the light DOM: no blockquote, no zero-height iframe.
     leftovers: await embed.locator(':scope > [data-ig-embed-content], iframe, blockquote').count(),
   };
+}
+
+/**
+ * Each case's outcome (its reason, or `rendered`), checked against its text: the text must say
+ * "Reason: <reason>" (or "State: rendered") for what happened. A case whose text does not is reported as "text says otherwise: …".
+ */
+async function outcomes(page: Page, origin: string): Promise<Record<string, string>> {
+  const result: Record<string, string> = {};
+  for (const section of await page.locator('[data-case]').all()) {
+    const name = (await section.getAttribute('data-case')) ?? '';
+    // The cases that need a page of their own show it in an iframe; their element lives there.
+    const frameElement = section.locator(':scope > iframe');
+    const src = (await frameElement.count()) ? await frameElement.getAttribute('src') : null;
+    const frame = src ? page.frame({ url: new URL(src, `${origin}/`).href }) : null;
+    const scope = frame ? frame.locator('ig-embed') : section.locator('ig-embed');
+    await section.scrollIntoViewIfNeeded();
+    const state = await settle(scope, ['rendered', 'fallback'], 20_000);
+    const outcome = state === 'fallback' ? await scope.evaluate((el) => String((el as HTMLElement & { reason?: string }).reason)) : state;
+    const text = (await section.locator('.expect').innerText()).replace(/\s+/g, ' ');
+    const promised = outcome === 'rendered' ? 'State: rendered' : `Reason: ${outcome}`;
+    result[name] = text.includes(promised) ? outcome : `text says otherwise: ${outcome}`;
+  }
+  return result;
 }
 
 describe('Fallbacks page', { timeout: 120_000 }, () => {
@@ -52,14 +75,18 @@ describe('Fallbacks page', { timeout: 120_000 }, () => {
   });
 
   test('a post that never mounts falls back after its timeout and drops the empty iframe', async () => {
-    const embed = at('timeout');
+    const frame: Frame | null = page.frame({ url: `${proxy.url}/never-mounts.html` });
+    assert.ok(frame, 'the never-mounts.html frame is on the page');
+    await page.locator('[data-case="timeout"] iframe').scrollIntoViewIfNeeded();
+    const embed = frame.locator('ig-embed');
     assert.equal(await settle(embed, ['fallback'], 20_000), 'fallback');
     assert.deepEqual(await card(embed), {
       reason: 'timeout', link: 'https://www.instagram.com/p/NeverMounts/', target: '_blank', rel: 'noopener',
       provider: 'Instagram', author: null, authorHref: null, thumbnail: null, leftovers: 0,
     });
-    // Instagram was asked for the post's iframe: the fallback came from the mount timeout, not from the proxy.
-    assert.deepEqual(v.instagram.frameRequests.filter((code) => code === 'NeverMounts'), ['NeverMounts']);
+    // The demo's stand-in embed.js inserted the iframe; Instagram was never asked for this post.
+    assert.equal(requestsTo(v, proxy.url, '/embed-never-mounts.js').length, 1);
+    assert.deepEqual(v.instagram.frameRequests.filter((code) => code === 'NeverMounts'), []);
   });
 
   test('an author-supplied thumbnail, name and profile link appear on the card when upstream fails', async () => {
@@ -94,6 +121,12 @@ describe('Fallbacks page', { timeout: 120_000 }, () => {
     assert.deepEqual(requestsTo(v, proxy.url, '/embed-blocked-by-demo.js').length, 1);
   });
 
+  test('each case\'s text names the outcome its element ended in', async () => {
+    assert.deepEqual(await outcomes(page, proxy.url), {
+      'not-embeddable': 'not_embeddable', timeout: 'timeout', thumbnail: 'proxy_error', slow: 'rendered', blocked: 'script_blocked',
+    });
+  });
+
   test('Instagram’s embed.js is loaded once, by the page whose script is not blocked', () => {
     assert.equal(v.instagram.scriptRequests, 1);
   });
@@ -119,5 +152,30 @@ describe('Fallbacks page', { timeout: 120_000 }, () => {
       ...Array<string>(failing).fill('upstream failure 5xx'),
     ]);
     assert.ok(failing >= 1 && failing <= 2, `FailingPost asked ${failing} times (once, plus at most one retry)`);
+  });
+});
+
+describe('Fallbacks page offline (Instagram unreachable)', { timeout: 120_000 }, () => {
+  let proxy: ProxyProcess;
+  let browser: Browser;
+  let v: Visit;
+
+  before(async () => {
+    ({ browser, proxy } = await startDemo());
+    v = await visit(browser, `${proxy.url}/fallbacks.html`, { offline: true });
+  });
+  after(async () => {
+    await v?.close();
+    await stopDemo({ browser, proxy });
+  });
+
+  test('each case\'s text names the outcome its element ended in, where it differs from online too', async () => {
+    assert.deepEqual(await outcomes(v.page, proxy.url), {
+      'not-embeddable': 'not_embeddable', timeout: 'timeout', thumbnail: 'proxy_error', slow: 'script_blocked', blocked: 'script_blocked',
+    });
+  });
+
+  test('nothing is asked of Meta\'s image CDN', () => {
+    assert.deepEqual(v.requests.filter((u) => META_CDN.test(u)), []);
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright';
 import {
-  metricValue, metrics, renderedPost, screenshot, startDemo, stopDemo, visit, type ProxyProcess,
+  META_CDN, metricValue, metrics, renderedPost, screenshot, settle, startDemo, stopDemo, visit, type ProxyProcess,
 } from './harness.js';
 
 describe('front page and proxy status', { timeout: 120_000 }, () => {
@@ -30,6 +30,10 @@ describe('front page and proxy status', { timeout: 120_000 }, () => {
 
         assert.equal(v.instagram.scriptRequests, 1);
         assert.deepEqual(v.problems, []);
+        // Fixtures mode, with Instagram reachable (the stand-in): the one line says so, and no thumbnail is asked of Meta's CDN.
+        assert.equal(await v.page.locator('[data-offline-notice]').innerText(),
+          'Offline demo (UPSTREAM=fixtures): the proxy answers from recordings, and where this browser cannot reach Instagram, posts are shown as fallback cards.');
+        assert.deepEqual(v.requests.filter((u) => META_CDN.test(u)), []);
         await v.page.evaluate(() => window.scrollTo(0, 0));
         await screenshot(v.page, colorScheme === 'light' ? 'index' : 'index-dark');
         await screenshot(v.page, colorScheme === 'light' ? 'index-top' : 'index-dark-top', { fullPage: false });
@@ -38,6 +42,37 @@ describe('front page and proxy status', { timeout: 120_000 }, () => {
       }
     });
   }
+
+  test('offline, the front page says in one line that Instagram is unreachable and shows a labelled rendered post', async () => {
+    const v = await visit(browser, `${proxy.url}/`, { offline: true });
+    try {
+      const embeds = v.page.locator('main ig-embed');
+      const reasons: string[] = [];
+      for (let i = 0; i < (await embeds.count()); i++) {
+        assert.equal(await settle(embeds.nth(i)), 'fallback');
+        reasons.push(await embeds.nth(i).evaluate((el) => String((el as HTMLElement & { reason?: string }).reason)));
+      }
+      assert.deepEqual(reasons, ['script_blocked', 'script_blocked', 'script_blocked']);
+      assert.equal(await v.page.locator('[data-offline-notice]').innerText(),
+        'Instagram is unreachable from this browser, so posts are shown as fallback cards (the proxy runs with UPSTREAM=fixtures).');
+      const example = v.page.locator('[data-rendered-example]');
+      assert.equal(await example.isVisible(), true);
+      assert.match(await example.locator('figcaption').innerText(), /^What a rendered post looks like: a screenshot/);
+      const image = example.locator('img');
+      await image.scrollIntoViewIfNeeded();
+      await v.page.waitForFunction((img) => (img as HTMLImageElement).complete, await image.elementHandle());
+      // It loaded, at the size the page declares for it (so the page does not shift when it arrives).
+      assert.deepEqual(await image.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]),
+        [Number(await image.getAttribute('width')), Number(await image.getAttribute('height'))]);
+      // The IGTV post's 2020 recording had a thumbnail on Meta's CDN: fixtures mode leaves it out.
+      assert.deepEqual(v.requests.filter((u) => META_CDN.test(u)), []);
+      assert.equal(await embeds.nth(2).locator('[part="thumbnail"]').count(), 0);
+      await v.page.evaluate(() => window.scrollTo(0, 0));
+      await screenshot(v.page, 'index-offline');
+    } finally {
+      await v.close();
+    }
+  });
 
   test('the status page shows the proxy’s figures as tables', async () => {
     const v = await visit(browser, `${proxy.url}/status.html`);

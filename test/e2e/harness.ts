@@ -106,14 +106,22 @@ export interface Visit {
   close(): Promise<void>;
 }
 
-/** Opens a fresh context (empty cache) with Instagram faked, and records console errors and requests. */
-export async function visit(browser: Browser, url: string, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<Visit> {
+/** Requests to Meta's image CDN (where the 2020 recordings' thumbnails pointed). */
+export const META_CDN = /^https:\/\/[^/]*(cdninstagram\.com|fbcdn\.net)\//;
+
+/**
+ * Opens a fresh context (empty cache) with Instagram faked, and records console errors and requests.
+ * `offline`: no fake; every request that leaves the page's origin fails as it does without a network.
+ */
+export async function visit(browser: Browser, url: string, options: { colorScheme?: 'light' | 'dark'; offline?: boolean } = {}): Promise<Visit> {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 900 },
     colorScheme: options.colorScheme ?? 'light',
     serviceWorkers: 'block',
   });
-  const instagram = await routeInstagram(context);
+  const origin = new URL(url).origin;
+  const instagram: FakeInstagramStats = options.offline ? { scriptRequests: 0, frameRequests: [] } : await routeInstagram(context);
+  if (options.offline) await context.route((u) => u.origin !== origin, (route) => route.abort('internetdisconnected'));
   const page = await context.newPage();
   const problems: ConsoleProblem[] = [];
   const requests: string[] = [];
@@ -163,7 +171,9 @@ export async function settle(embed: Locator, states: string[] = SETTLED, timeout
   await embed.scrollIntoViewIfNeeded();
   const handle = await embed.elementHandle();
   if (!handle) throw new Error('settle: element is gone');
-  await embed.page()
+  // Waited for in the element's own frame: the demo frames some cases in pages of their own.
+  const frame = (await handle.ownerFrame()) ?? embed.page().mainFrame();
+  await frame
     .waitForFunction(([element, wanted]) => wanted.includes(element.getAttribute('state') ?? ''), [handle, states] as const, { timeout })
     .catch(() => undefined);
   return (await handle.getAttribute('state')) ?? '';

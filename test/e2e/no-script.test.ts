@@ -1,14 +1,15 @@
-// Never a blank box: with JavaScript off, or /ig-embed.js unreachable (proxy down, ad blocker), the README's
-// host-page CSS line alone makes the author's own link a readable card in the reserved box.
+// Never a blank box: with JavaScript off, or /ig-embed.js unreachable (proxy down, ad blocker), the documented
+// host-page CSS line (README's CMS snippet, docs/element.md "Styling") alone makes the author's own link a readable card in the reserved box.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright';
 import { freePort, startDemo, stopDemo, type ProxyProcess } from './harness.js';
 
 const README = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-/** The host-page CSS line as the README's "Styling" section gives it (one rule on one line). */
-const HOST_CSS = /^ig-embed:not\(:defined\)\{[^\n]*\}$/m.exec(README)?.[0] ?? '';
+const ELEMENT_DOC = await readFile(new URL('../../docs/element.md', import.meta.url), 'utf8');
+/** The host-page CSS line as docs/element.md's "Styling" section gives it (one rule on one line). */
+const HOST_CSS = /^ig-embed:not\(:defined\)\{[^\n]*\}$/m.exec(ELEMENT_DOC)?.[0] ?? '';
 const POST = 'https://www.instagram.com/p/fA9uwTtkSN/';
 
 /** A CMS article as the README tells authors to write it: the host line in <head>, the script, a post with its link. */
@@ -114,10 +115,12 @@ describe('without the script: the host-page CSS line makes the link a card', { t
     return page;
   }
 
-  test('the README gives one host-page line, the same in the CMS snippet and in "Styling", and the widget tests use it', async () => {
+  test('the docs give one host-page line, the same in the README\'s CMS snippet and in docs/element.md "Styling", and the widget tests use it', async () => {
     assert.match(HOST_CSS, /min-height:640px/);
     const inSnippet = [...README.matchAll(/<style>(ig-embed:not\(:defined\)[^<]*)<\/style>/g)].map((m) => m[1]);
-    const everywhere = [...README.matchAll(/ig-embed:not\(:defined\)\{[^}]*\}/g)].map((m) => m[0]);
+    const docs = await readdir(new URL('../../docs/', import.meta.url));
+    const texts = [README, ...(await Promise.all(docs.filter((f) => f.endsWith('.md')).map((f) => readFile(new URL(`../../docs/${f}`, import.meta.url), 'utf8'))))];
+    const everywhere = texts.flatMap((text) => [...text.matchAll(/ig-embed:not\(:defined\)\{[^}]*\}/g)].map((m) => m[0]));
     assert.deepEqual(inSnippet, [HOST_CSS]);
     assert.deepEqual(everywhere, [HOST_CSS, HOST_CSS]);
     // The widget tests that load the element under the host line (CLS, the built classic script) carry a copy of it.

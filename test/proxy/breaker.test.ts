@@ -197,3 +197,36 @@ describe('jitter and state changes', () => {
     assert.deepEqual(changes, [['open', 10], ['half_open', 1], ['closed', 0]]);
   });
 });
+
+describe('the fleet: another replica\'s pause and probe', () => {
+  test('pause(ms) opens it for that long, and never shortens a longer wait already in force', () => {
+    const { breaker, advance, changes } = setup();
+    breaker.pause(2500);
+    assert.deepEqual([breaker.state, breaker.acquire()], ['open', 3]);
+    breaker.record({ kind: 'rate_limited', retryAfterSeconds: 3600 }, 'p');
+    breaker.pause(2000);
+    assert.equal(breaker.acquire(), 3600);
+    advance(3_600_000);
+    assert.equal(breaker.state, 'half_open');
+    assert.deepEqual(changes.map(([s]) => s), ['open', 'open', 'half_open']);
+  });
+
+  test('release() frees a probe slot that was not used, so the next caller gets it', () => {
+    const { breaker, fail, advance } = setup();
+    fail(3);
+    advance(10_000);
+    assert.deepEqual([breaker.acquire(), breaker.acquire()], [null, 1]);
+    breaker.release();
+    assert.deepEqual([breaker.acquire(), breaker.acquire()], [null, 1]);
+  });
+
+  test('resume() closes a half-open breaker (another replica\'s probe was answered) but not an open one', () => {
+    const { breaker, fail, advance } = setup();
+    fail(3);
+    breaker.resume();
+    assert.equal(breaker.state, 'open');
+    advance(10_000);
+    breaker.resume();
+    assert.deepEqual([breaker.state, breaker.acquire(), breaker.acquire()], ['closed', null, null]);
+  });
+});

@@ -17,16 +17,16 @@ function run(entry: string, args: string[], env: Record<string, string> = {}) {
   return { status: out.status, stdout: out.stdout, stderr: out.stderr };
 }
 
-/** README "Configuration" as plain-text rows: markdown code, bold, links and escaped pipes removed. */
-function readmeRows(): string[][] {
+/** The table of docs/configuration.md as plain-text rows: markdown code, bold, links and escaped pipes removed. */
+function docRows(): string[][] {
   const plain = (cell: string) => cell.replace(/\\\|/g, '|').replace(/\[([^\]]+)\]\([^)]*\)/g, '$1').replace(/\*\*([^*]+)\*\*/g, '$1').replace(/`/g, '').trim();
-  const section = readFileSync(`${ROOT}README.md`, 'utf8').split('\n### Configuration\n')[1]!.split('\n### ')[0]!;
+  const section = readFileSync(`${ROOT}docs/configuration.md`, 'utf8').split('\n## ')[0]!;
   return section.split('\n').filter((line) => /^\| `[A-Z_]+` \|/.test(line)).map((line) => line.slice(1, -1).split(/(?<!\\)\|/).map(plain));
 }
 
-test('the --help table is README\'s configuration table, row for row', () => {
-  const rows = readmeRows();
-  assert.equal(rows.length, 24);
+test('the --help table is docs/configuration.md\'s table, row for row', () => {
+  const rows = docRows();
+  assert.equal(rows.length, 25);
   assert.deepEqual(CONFIG_TABLE, rows);
 });
 

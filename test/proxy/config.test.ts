@@ -30,6 +30,7 @@ const DEFAULTS: ProxyConfig = {
   redisUrl: undefined,
   redisTimeoutMs: 50,
   redisKeyPrefix: 'ig-embed:',
+  upstreamFleetSize: 2,
 };
 
 function failure(env: Record<string, string>): ConfigError {
@@ -74,13 +75,14 @@ describe('parseConfig accepts', () => {
       CACHE_MAX_BYTES: '1048576', RATE_LIMIT_MISSES_PER_MIN: '1', UPSTREAM_BUDGET_PER_HOUR: '1', METRICS_TOKEN: 'm3tr1cs-T0ken',
       UPSTREAM_SHARE_PER_CLIENT: '0.25', UPSTREAM_SHARE_EXEMPT: '10.0.0.0/8, 2001:db8::1',
       REDIS_URL: 'rediss://app:s3cret-pw@cache.example:6380/2', REDIS_TIMEOUT_MS: '75', REDIS_KEY_PREFIX: 'site-a:',
+      UPSTREAM_FLEET_SIZE: '1000',
     };
     assert.deepEqual(parseConfig(env), {
       port: 0, host: '0.0.0.0', demo: true, upstream: 'fixtures', graphApiUrl: 'http://127.0.0.1:4000/v25.0',
       accessToken: '1234567890|abcDEF_123-x', upstreamTimeoutMs: 100, allowedOrigins: ['https://example.com', 'http://localhost:5173'],
       trustProxyHops: 1, cacheTtlSeconds: 1, cacheStaleSeconds: 0, cacheNegativeSeconds: 1, cacheMaxBytes: 1048576,
       rateLimitMissesPerMin: 1, upstreamBudgetPerHour: 1, upstreamBudgetExplicit: true, metricsToken: 'm3tr1cs-T0ken',
-      redisUrl: 'rediss://app:s3cret-pw@cache.example:6380/2', redisTimeoutMs: 75, redisKeyPrefix: 'site-a:',
+      redisUrl: 'rediss://app:s3cret-pw@cache.example:6380/2', redisTimeoutMs: 75, redisKeyPrefix: 'site-a:', upstreamFleetSize: 1000,
       upstreamSharePerClient: 0.25,
       upstreamShareExempt: [{ bytes: [10, 0, 0, 0], prefix: 8 }, { bytes: [0x20, 0x01, 0x0d, 0xb8, ...new Array<number>(11).fill(0), 1], prefix: 128 }],
     });
@@ -119,6 +121,7 @@ describe('parseConfig rejects, naming the variable', () => {
     ['UPSTREAM_SHARE_EXEMPT', '2001:db8::1::2'], ['UPSTREAM_SHARE_EXEMPT', '10.0.0.1/8/8'],
     ['REDIS_URL', 'http://127.0.0.1:6379'], ['REDIS_URL', 'redis://'], ['REDIS_URL', 'redis://h:6379/16'], ['REDIS_URL', 'redis://h/0?x=1'],
     ['REDIS_URL', '127.0.0.1:6379'], ['REDIS_TIMEOUT_MS', '0'], ['REDIS_TIMEOUT_MS', '5001'], ['REDIS_KEY_PREFIX', 'has space'],
+    ['UPSTREAM_FLEET_SIZE', '0'], ['UPSTREAM_FLEET_SIZE', '1001'], ['UPSTREAM_FLEET_SIZE', '2.5'],
   ];
   for (const [variable, value] of bad) {
     test(`${variable}=${value}`, () => {

@@ -6,7 +6,7 @@ import { ERROR_HEADERS, ERRORS, errorBody, errorResponse, ProxyError, type Error
 const CODES = Object.keys(ERRORS) as ErrorCode[];
 
 describe('ERRORS', () => {
-  test('the code list and statuses are the documented contract (README "Errors")', () => {
+  test('the code list and statuses are the documented contract (docs/errors.md)', () => {
     assert.deepEqual(Object.fromEntries(CODES.map((code) => [code, ERRORS[code].status])), {
       bad_request: 400, invalid_url: 400, invalid_param: 400, unauthorized: 401, origin_not_allowed: 403,
       not_embeddable: 404, not_found: 404, method_not_allowed: 405, request_timeout: 408, request_too_large: 431,

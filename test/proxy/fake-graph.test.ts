@@ -199,11 +199,27 @@ describe('fixtures mode (the shipped, in-process fake)', () => {
     fixtures.fetch(`https://graph.facebook.com/v25.0/instagram_oembed?${new URLSearchParams(params).toString()}`, init);
 
   test('a recorded post answers with its recording byte for byte, any other post with the 2026 HTML for its permalink', async () => {
-    const recorded = await graph({ url: 'https://www.instagram.com/tv/CCX-gcHArcJ/' });
+    const recorded = await graph({ url: 'https://www.instagram.com/reel/DTxk5orCKEv/' });
     assert.equal(recorded.status, 200);
-    assert.equal(await recorded.text(), recording('ruby-oembed_2020-12_graph-v9_tv_CCX-gcHArcJ.json'));
+    assert.equal(await recorded.text(), recording('xperience-meta-embeds_2026-09_graph-v25_tokenless_reel_DTxk5orCKEv.json'));
     const other = (await (await graph({ url: 'https://www.instagram.com/reel/Other_1/', omitscript: 'true' })).json()) as { html: string };
     assert.deepEqual(new Set(other.html.match(/https:\/\/www\.instagram\.com\/[a-z]+\/[^/]+\//g)), new Set(['https://www.instagram.com/reel/Other_1/']));
+  });
+
+  test('a 2020 recording answers without its expired Meta CDN thumbnail, every other field as recorded', async () => {
+    for (const [url, file] of [
+      ['https://www.instagram.com/tv/CCX-gcHArcJ/', 'ruby-oembed_2020-12_graph-v9_tv_CCX-gcHArcJ.json'],
+      ['https://www.instagram.com/p/CARbvuYDm3Q/', 'discourse-onebox_2020-11_graph-v9_p_CARbvuYDm3Q_natgeo.json'],
+    ] as const) {
+      const answer = await graph({ url });
+      const text = await answer.text();
+      assert.equal(answer.status, 200);
+      assert.doesNotMatch(text, /cdninstagram|fbcdn/);
+      const recorded = JSON.parse(recording(file)) as Record<string, unknown>;
+      assert.match(String(recorded.thumbnail_url), /^https:\/\/scontent\.cdninstagram\.com\//);
+      const { thumbnail_url: _url, thumbnail_width: _width, thumbnail_height: _height, ...rest } = recorded;
+      assert.equal(text, metaJson(rest));
+    }
   });
 
   test('bad input gets Meta\'s recorded errors', async () => {

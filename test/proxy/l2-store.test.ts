@@ -1,12 +1,16 @@
 // The Redis level against a real redis-server: entries round-trip byte for byte, locks and results between two
 // replicas, revocation, and a Redis that dies or stops answering costs each call at most its deadline.
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { buildNegativeEntry, buildPositiveEntry, type CacheEntry } from '../../proxy/cache.js';
 import { decodeEntry, encodeEntry, L2_SCHEMA } from '../../proxy/l2-codec.js';
-import { createL2Store, type L2Options, type L2State, type L2Store } from '../../proxy/l2-store.js';
+import { createL2Store, persistenceOf, type L2Options, type L2State, type L2Store } from '../../proxy/l2-store.js';
 import { createLogger } from '../../proxy/log.js';
+import { until } from '../support/proxy-process.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
 
 const POST = 'https://www.instagram.com/p/L2post/';
@@ -20,15 +24,16 @@ let redis: TestRedis;
 before(async () => { redis = await startRedis(); });
 after(async () => { await redis.stop(); });
 
-interface Replica { store: L2Store; revoked: string[]; recovered: number; states: L2State[]; logs: string[] }
+interface Replica { store: L2Store; revoked: string[]; recovered: number; states: L2State[]; logs: string[]; fleet: unknown[] }
 
-async function replica(overrides: Partial<L2Options> = {}): Promise<Replica> {
-  const r: Replica = { store: undefined as unknown as L2Store, revoked: [], recovered: 0, states: [], logs: [] };
+async function replica(overrides: Partial<L2Options> = {}, url = redis.url): Promise<Replica> {
+  const r: Replica = { store: undefined as unknown as L2Store, revoked: [], recovered: 0, states: [], logs: [], fleet: [] };
   r.store = createL2Store({
-    url: redis.url, timeoutMs: 200, keyPrefix: 'test:', lockMs: 1000,
+    url, timeoutMs: 200, keyPrefix: 'test:', lockMs: 1000,
     log: createLogger({ secrets: [], write: (line) => r.logs.push(line) }),
     onRevoke: (post) => r.revoked.push(post),
     onRecover: () => { r.recovered++; },
+    onFleet: (message) => r.fleet.push(message),
     onStateChange: (state) => r.states.push(state),
     ...overrides,
   });
@@ -36,13 +41,6 @@ async function replica(overrides: Partial<L2Options> = {}): Promise<Replica> {
   return r;
 }
 
-async function until(predicate: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(20);
-  }
-}
 
 describe('entry codec', () => {
   test('a positive entry survives encode → decode with every representation byte for byte', () => {
@@ -134,6 +132,22 @@ describe('L2 store on a real Redis', () => {
     }
   });
 
+  test('a script runs under the fleet\'s versioned keys; fleet news reaches the other replicas, not the sender', async () => {
+    const [a, b] = [await replica(), await replica()];
+    try {
+      const key = a.store.key('counter');
+      assert.equal(key, `test:${L2_SCHEMA}:counter`);
+      const lua = "return redis.call('INCRBY', KEYS[1], ARGV[1])";
+      assert.deepEqual([await a.store.run('test', lua, [key], [2]), await b.store.run('test', lua, [b.store.key('counter')], [3])], [2, 5]);
+      await a.store.tellFleet({ kind: 'pause', ms: 1500 });
+      await until(() => b.fleet.length === 1, 'the fleet message');
+      assert.deepEqual([b.fleet, a.fleet], [[{ kind: 'pause', ms: 1500 }], []]);
+    } finally {
+      await a.store.close();
+      await b.store.close();
+    }
+  });
+
   test('a Redis that stops answering costs each call at most its deadline; after a few the level is down, then up again', async () => {
     const r = await replica({ timeoutMs: 100 });
     try {
@@ -170,6 +184,43 @@ describe('L2 store on a real Redis', () => {
       assert.deepEqual(r.states, ['ok', 'down', 'ok']);
     } finally {
       await r.store.close();
+    }
+  });
+});
+
+describe('persistence warning at boot', () => {
+  test('persistenceOf names what writes to disk', () => {
+    assert.deepEqual(persistenceOf('', 'no'), []);
+    assert.deepEqual(persistenceOf('3600 1 300 100', 'no'), ['save "3600 1 300 100"']);
+    assert.deepEqual(persistenceOf(' ', 'yes'), ['appendonly yes']);
+  });
+
+  // Real servers: one with snapshots on (in a temporary --dir; SIGKILLed before any save point), one that refuses CONFIG as
+  // managed services do, and the suite's own with persistence off.
+  test('one warning when the server snapshots; none when persistence is off or CONFIG is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ig-embed-redis-'));
+    const snapshots = await startRedis(['--save', '86400 1000000', '--dir', dir]);
+    const managed = await startRedis(['--rename-command', 'CONFIG', '']);
+    const stores: Replica[] = [];
+    try {
+      for (const url of [snapshots.url, managed.url, redis.url]) stores.push(await replica({}, url));
+      const warned = (r: Replica) => r.logs.filter((l) => l.includes('redis persists to disk'));
+      await until(() => warned(stores[0]!).length === 1, 'the warning');
+      assert.match(warned(stores[0]!)[0]!, /"persistence":"save \\"86400 1000000\\""/);
+      // Reconnecting does not warn again: the check runs once per process.
+      await snapshots.stop();
+      await until(() => stores[0]!.store.state === 'down', 'the connection loss');
+      await snapshots.start();
+      await until(() => stores[0]!.store.state === 'ok', 'the reconnect');
+      // The others had as long to answer CONFIG as the first (a reconnect's worth).
+      assert.deepEqual(stores.map((r) => warned(r).length), [1, 0, 0]);
+      assert.deepEqual(stores.map((r) => r.logs.filter((l) => l.includes('"level":"error"')).length), [0, 0, 0]);
+      assert.deepEqual(readdirSync(dir), [], 'nothing was written to disk');
+    } finally {
+      for (const r of stores) await r.store.close();
+      await snapshots.stop();
+      await managed.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

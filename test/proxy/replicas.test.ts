@@ -1,10 +1,13 @@
 /**
  * Several replicas on one Redis: real proxy processes (proxy/server.ts), a real redis-server started by the
  * test, the fake Graph API over real HTTP in this process. Shared entries, one upstream call for the fleet,
- * deletion across replicas, a late replica, and serving on through a Redis that dies and comes back.
+ * deletion across replicas, a late replica, and serving on through a Redis that dies and comes back; then
+ * the fleet's quota and back-off: one budget and one share per client for all, a rate-limit pause that
+ * every replica obeys with one probe for the fleet, and the fallback budget during an outage.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { startFakeGraphServer, type FakeGraphServer } from '../support/fake-graph-server.js';
 import { startProxyProcess, until } from '../support/proxy-process.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
@@ -47,7 +50,7 @@ async function replica(prefix: string, env: Record<string, string> = {}): Promis
 const freshPrefix = () => `t${process.pid}-${++prefixCounter}:`;
 const post = (code: string) => `https://www.instagram.com/p/${code}/`;
 const get = (r: Replica, path: string): Promise<RawResponse> => rawRequest(r.base + path);
-const health = async (r: Replica) => JSON.parse((await get(r, '/healthz')).text) as { status: string; degraded: string[]; l2: string };
+const health = async (r: Replica) => JSON.parse((await get(r, '/healthz')).text) as { status: string; degraded: string[]; l2: string; breaker: string };
 const callsFor = (code: string) => graph.fake.calls.filter((call) => call.url.includes(encodeURIComponent(`/p/${code}/`))).length;
 
 describe('replicas sharing one Redis', () => {
@@ -141,6 +144,113 @@ describe('replicas sharing one Redis', () => {
     // Each replica logged the transitions once each way.
     const lines = (r: Replica, text: string) => r.stdout.filter((l) => l.includes(text)).length;
     assert.deepEqual([lines(a, 'redis unavailable'), lines(a, 'redis available')], [1, 2]);
+    await Promise.all([a.stop(), b.stop()]);
+  });
+});
+
+describe('the fleet: one budget, one back-off', () => {
+  const statuses = (answers: RawResponse[]) => answers.map((r) => r.status).sort().join(',');
+  const budgetLeft = async (r: Replica) => Number(/^igembed_upstream_budget_remaining (\d+)$/m.exec((await get(r, '/metrics')).text)?.[1]);
+
+  test('a fleet budget of 6 on two replicas: 20 distinct posts at once make exactly 6 upstream calls in all', async () => {
+    const prefix = freshPrefix();
+    const env = { UPSTREAM_BUDGET_PER_HOUR: '6' };
+    const [a, b] = await Promise.all([replica(prefix, env), replica(prefix, env)]);
+    const codes = Array.from({ length: 20 }, (_, i) => `Fleet6n${i}`);
+    const answers = await Promise.all(codes.map((code, i) => get(i % 2 === 0 ? a : b, oembedPath(post(code)))));
+    assert.equal(codes.reduce((n, code) => n + callsFor(code), 0), 6);
+    assert.equal(statuses(answers), [...Array<number>(6).fill(200), ...Array<number>(14).fill(503)].join(','));
+    assert.ok(answers.filter((r) => r.status === 503).every((r) => r.text.includes('upstream_unavailable') && Number(r.headers['retry-after']) > 3000));
+    // Both replicas report the fleet's figure, not their own share of it.
+    await until(async () => (await health(a)).degraded.includes('budget_spent') && (await health(b)).degraded.includes('budget_spent'), 'both to say budget_spent');
+    assert.deepEqual([await budgetLeft(a), await budgetLeft(b)], [0, 0]);
+    await Promise.all([a.stop(), b.stop()]);
+  });
+
+  test('a client\'s share counts across replicas: 0.3 of 10 is 3 calls, whichever replica it asks', async () => {
+    const prefix = freshPrefix();
+    const env = { UPSTREAM_BUDGET_PER_HOUR: '10', UPSTREAM_SHARE_PER_CLIENT: '0.3' };
+    const [a, b] = await Promise.all([replica(prefix, env), replica(prefix, env)]);
+    const answers: RawResponse[] = [];
+    for (let i = 0; i < 6; i++) answers.push(await get(i % 2 === 0 ? a : b, oembedPath(post(`Share3n${i}`))));
+    assert.deepEqual(answers.map((r) => r.status), [200, 200, 200, 429, 429, 429]);
+    assert.ok(answers.slice(3).every((r) => r.text.includes('rate_limited')));
+    assert.equal(Array.from({ length: 6 }, (_, i) => callsFor(`Share3n${i}`)).reduce((x, y) => x + y), 3);
+    await Promise.all([a.stop(), b.stop()]);
+  });
+
+  test('a rate-limit answer seen by A: B makes no upstream call until Meta\'s wait has passed, then one replica probes for the fleet', async () => {
+    const prefix = freshPrefix();
+    const [a, b] = await Promise.all([replica(prefix), replica(prefix)]);
+    graph.fake.script('LimitedA', { rateLimit: { code: 4, retryAfter: '2' } });
+    let release!: () => void;
+    graph.fake.script('ProbeB', { holdUntil: new Promise<void>((resolve) => { release = resolve; }), then: 'ok' });
+    const asked = Date.now();
+    const limited = await get(a, oembedPath(post('LimitedA')));
+    assert.deepEqual([limited.status, limited.headers['retry-after']], [503, '2']);
+    // B heard of it: its breaker is open before B has asked Meta anything.
+    await until(async () => (await health(b)).breaker === 'open', 'B\'s breaker to open', 1000);
+    assert.deepEqual((await health(b)).degraded, ['breaker_open']);
+    // Poll B with a post of its own: refused (503, no upstream call) while the wait lasts; the first request
+    // after it is the fleet's probe, which the fake holds.
+    const refusals: number[] = [];
+    let probe: Promise<RawResponse> | undefined;
+    while (probe === undefined && Date.now() - asked < 10_000) {
+      const calls = graph.fake.calls.length;
+      const res = get(b, oembedPath(post('ProbeB')));
+      const first = await Promise.race([res, graph.fake.waitForCalls(calls + 1).then(() => 'called' as const)]);
+      if (first === 'called') probe = res;
+      else {
+        refusals.push(first.status);
+        assert.equal(callsFor('ProbeB'), 0);
+        await delay(50); // the poll's pace, not a wait for an outcome
+      }
+    }
+    const calledAfter = Date.now() - asked;
+    assert.ok(probe !== undefined, 'B called Meta again');
+    assert.ok(calledAfter >= 1900, `B called ${calledAfter} ms after A's answer asked for 2 s`);
+    assert.ok(refusals.length > 0 && refusals.every((s) => s === 503), refusals.join(','));
+    // A is half-open too, but the probe is B's: A answers Retry-After: 1 without calling.
+    const waiting = await get(a, oembedPath(post('ProbeA')));
+    assert.deepEqual([waiting.status, waiting.headers['retry-after'], callsFor('ProbeA')], [503, '1', 0]);
+    release();
+    assert.equal((await probe).status, 200);
+    // The probe's answer closes A's breaker as well.
+    await until(async () => (await health(a)).breaker === 'closed', 'A\'s breaker to close', 2000);
+    assert.deepEqual([(await get(a, oembedPath(post('ProbeA')))).status, callsFor('ProbeA'), callsFor('LimitedA')], [200, 1, 1]);
+    await Promise.all([a.stop(), b.stop()]);
+  });
+
+  test('Redis killed: each replica spends at most budget ÷ UPSTREAM_FLEET_SIZE in the hour; back empty, the fleet counts every call again', async () => {
+    const prefix = freshPrefix();
+    // Budget 6, fleet of 2: 3 calls an hour each while Redis is gone. A makes 2 before the outage.
+    const env = { UPSTREAM_BUDGET_PER_HOUR: '6', UPSTREAM_FLEET_SIZE: '2', REDIS_TIMEOUT_MS: '200' };
+    const [a, b] = await Promise.all([replica(prefix, env), replica(prefix, env)]);
+    for (const code of ['Before1', 'Before2']) assert.equal((await get(a, oembedPath(post(code)))).status, 200);
+    await redis.stop();
+    await until(async () => (await health(a)).l2 === 'down' && (await health(b)).l2 === 'down', 'both replicas to see Redis down');
+    const during = (r: Replica, tag: string) => Array.from({ length: 10 }, (_, i) => get(r, oembedPath(post(`Alone${tag}${i}`))));
+    const [fromA, fromB] = await Promise.all([Promise.all(during(a, 'A')), Promise.all(during(b, 'B'))]);
+    const made = (tag: string) => Array.from({ length: 10 }, (_, i) => callsFor(`Alone${tag}${i}`)).reduce((x, y) => x + y);
+    assert.deepEqual([made('A'), made('B')], [1, 3]);
+    assert.deepEqual([fromA.filter((r) => r.status === 200).length, fromB.filter((r) => r.status === 200).length], [1, 3]);
+    assert.equal(a.stdout.filter((l) => l.includes('fleet budget unavailable')).length, 1);
+    await redis.start();
+    // Redis came back empty; each replica adds back its calls of the hour as soon as it reconnects (3 + 3 = 6),
+    // before any request: watched in the logs and in Redis itself, since /healthz would read the count too.
+    const reconnected = (r: Replica) => r.stdout.filter((l) => l.includes('redis available')).length === 2;
+    await until(() => reconnected(a) && reconnected(b), 'both replicas to reconnect', 20_000);
+    const client = redis.client();
+    try {
+      const fleetCount = async () => (await client.hvals(`${prefix}v1:budget`)).reduce((n, v) => n + Number(v), 0);
+      await until(async () => (await fleetCount()) === 6, 'the fleet\'s count to hold every call of the hour', 5000);
+    } finally {
+      client.disconnect();
+    }
+    const after = [await get(a, oembedPath(post('AfterBack1'))), await get(b, oembedPath(post('AfterBack2')))];
+    const again = [await get(a, oembedPath(post('AfterBack3'))), await get(b, oembedPath(post('AfterBack4')))];
+    assert.deepEqual([...after, ...again].map((r) => r.status), [503, 503, 503, 503]);
+    assert.equal(['AfterBack1', 'AfterBack2', 'AfterBack3', 'AfterBack4'].map(callsFor).reduce((x, y) => x + y), 0);
     await Promise.all([a.stop(), b.stop()]);
   });
 });

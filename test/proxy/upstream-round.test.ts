@@ -1,15 +1,17 @@
-// createUpstreamRound with a stub Graph client: the order budget → post back-off → client share → breaker → call, sanitising, and the entry or error each outcome yields.
+// createUpstreamRound with a stub Graph client: the order budget → post back-off → client share → breaker (fleet pause, probe) → spend → call, sanitising, and the entry or error each outcome yields.
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { createBreaker } from '../../proxy/breaker.js';
 import { createClientShare } from '../../proxy/client-share.js';
 import { ProxyError } from '../../proxy/errors.js';
+import type { FleetPause } from '../../proxy/fleet-pause.js';
 import { createFixturesGraph } from '../../proxy/fake-graph.js';
 import type { GraphOutcome, OembedPayload, OembedRequest } from '../../proxy/graph-client.js';
 import { createKeyBackoff } from '../../proxy/key-backoff.js';
 import { createLogger } from '../../proxy/log.js';
 import { ProxyMetrics } from '../../proxy/metrics.js';
 import { canonicalisePostUrl } from '../../instagram/post-url.js';
+import { createLocalQuota, type Quota } from '../../proxy/quota.js';
 import { createUpstreamBudget } from '../../proxy/rate-limit.js';
 import { createUpstreamRound } from '../../proxy/upstream-round.js';
 
@@ -24,17 +26,29 @@ async function recordedOembed(): Promise<OembedPayload> {
   return (await res.json()) as OembedPayload;
 }
 
-function setup(outcome: GraphOutcome, options: { perHour?: number; share?: number; revealsToken?: (text: string) => boolean } = {}) {
+interface SetupOptions {
+  perHour?: number;
+  share?: number;
+  /** The clock (default: T0 for ever). */
+  now?: () => number;
+  /** Wraps the local quota, to stand in for another replica's spending. */
+  quota?: (local: Quota) => Quota;
+  fleet?: FleetPause;
+  revealsToken?: (text: string) => boolean;
+}
+
+function setup(outcome: GraphOutcome, options: SetupOptions = {}) {
   const requests: OembedRequest[] = [];
   const lines: string[] = [];
-  const breaker = createBreaker({ now: () => T0 });
-  const budget = createUpstreamBudget({ perHour: options.perHour ?? 10, now: () => T0 });
-  const share = createClientShare({ fraction: options.share ?? 1, budgetPerHour: () => budget.limit(), now: () => T0 });
-  const postBackoff = createKeyBackoff({ now: () => T0 });
+  const now = options.now ?? (() => T0);
+  const breaker = createBreaker({ now, random: () => 0.5 });
+  const budget = createUpstreamBudget({ perHour: options.perHour ?? 10, now });
+  const share = createClientShare({ fraction: options.share ?? 1, budgetPerHour: () => budget.limit(), now });
+  const postBackoff = createKeyBackoff({ now });
   const metrics = new ProxyMetrics({ cacheEntries: () => 0, cacheBytes: () => 0, breakerState: () => breaker.state, budgetLeft: () => budget.remaining() });
   const round = createUpstreamRound({
     graph: { fetchOembed: async (req) => { requests.push(req); return outcome; }, revealsToken: options.revealsToken },
-    breaker, budget, share, postBackoff, sharePerClient: options.share ?? 1, metrics, log: createLogger({ secrets: [], write: (l) => lines.push(l) }), now: () => T0,
+    breaker, quota: (options.quota ?? ((q) => q))(createLocalQuota({ budget, share })), fleet: options.fleet, postBackoff, sharePerClient: options.share ?? 1, metrics, log: createLogger({ secrets: [], write: (l) => lines.push(l) }), now,
     freshMs: 1000, staleMs: 5000, negativeMs: 700,
   });
   return { round, requests, lines, breaker, budget, postBackoff, metrics };
@@ -174,6 +188,49 @@ describe('createUpstreamRound', () => {
     s.breaker.acquire = () => { acquired++; return acquire(); };
     const err = await rejection(s.round(QUERY, CLIENT));
     assert.deepEqual([err.code, err.options.retryAfterSeconds, acquired, s.requests.length], ['upstream_unavailable', s.budget.check(), 0, 1]);
+  });
+
+  test('a budget spent by someone else between check and spend refuses at the spend and hands the half-open probe back', async () => {
+    let clock = T0;
+    let spends = 0;
+    const s = setup({ kind: 'not_embeddable' }, {
+      now: () => clock,
+      quota: (local) => ({ ...local, spend: async (client) => (++spends === 1 ? { budget: 7, share: null } : local.spend(client)) }),
+    });
+    s.breaker.pause(2000);
+    clock += 2000;
+    assert.equal(s.breaker.state, 'half_open');
+    const err = await rejection(s.round(QUERY, CLIENT));
+    assert.deepEqual([err.code, err.options, s.requests.length], ['upstream_unavailable', { retryAfterSeconds: 7 }, 0]);
+    assert.equal(s.metrics.rejected.render().includes('reason="budget_spent"} 1'), true);
+    // The probe was handed back: the next round gets it, calls, and closes the breaker.
+    await s.round(QUERY, CLIENT);
+    assert.deepEqual([s.requests.length, s.breaker.state], [1, 'closed']);
+  });
+
+  test('with a fleet: its pause is read before the breaker, a probe another replica holds is handed back, and every answer is reported after the breaker saw it', async () => {
+    const events: string[] = [];
+    let holder: 'us' | 'other' = 'other';
+    let clock = T0;
+    const fleet: FleetPause = {
+      check: async () => { events.push(`check:${s.breaker.state}`); },
+      takeProbe: async () => { events.push('take'); return holder === 'us'; },
+      releaseProbe: async () => { events.push('release'); },
+      report: async (outcome) => { events.push(`report:${outcome.kind}:${s.breaker.state}`); },
+      hear: () => {},
+    };
+    const s = setup({ kind: 'not_embeddable' }, { now: () => clock, fleet });
+    await s.round(QUERY, CLIENT);
+    assert.deepEqual(events.splice(0), ['check:closed', 'report:not_embeddable:closed']);
+    s.breaker.pause(2000);
+    clock += 2000;
+    const err = await rejection(s.round(QUERY, CLIENT));
+    assert.deepEqual([err.code, err.options, s.requests.length], ['upstream_unavailable', { retryAfterSeconds: 1 }, 1]);
+    assert.deepEqual(events.splice(0), ['check:half_open', 'take']);
+    holder = 'us';
+    await s.round(QUERY, CLIENT);
+    assert.deepEqual(events.splice(0), ['check:half_open', 'take', 'report:not_embeddable:closed']);
+    assert.equal(s.requests.length, 2);
   });
 
   // Whether a stale entry may answer instead is decided from the code alone (hits.test.ts, staleIfError).

@@ -3,6 +3,8 @@
  * with no persistence (`--save "" --appendonly no`): nothing the tests write ever reaches a disk.
  * `stop()` kills it; `start()` again brings it back on the same port (for the outage tests);
  * `pause()`/`resume()` freeze it with SIGSTOP/SIGCONT, so clients see a live socket that never answers.
+ * `extraArgs` follow the defaults and override them (a test of the persistence warning turns `save` on,
+ * with `--dir` in a temporary folder; the server is always SIGKILLed, so no snapshot is ever written).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -41,7 +43,7 @@ function pong(port: number): Promise<boolean> {
   });
 }
 
-export async function startRedis(): Promise<TestRedis> {
+export async function startRedis(extraArgs: readonly string[] = []): Promise<TestRedis> {
   if (!existsSync(REDIS_SERVER)) throw new Error(`${REDIS_SERVER} is missing: the Redis tests need Debian's redis-server (apt-get install redis-server), or set REDIS_SERVER`);
   const port = await freePort();
   let child: ChildProcess | undefined;
@@ -51,7 +53,7 @@ export async function startRedis(): Promise<TestRedis> {
     port,
     async start() {
       child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-        '--protected-mode', 'yes', '--loglevel', 'warning'], { stdio: 'ignore' });
+        '--protected-mode', 'yes', '--loglevel', 'warning', ...extraArgs], { stdio: 'ignore' });
       const deadline = Date.now() + 10_000;
       for (;;) {
         if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);

@@ -16,7 +16,7 @@ const CODES = ['ShiftA', 'ShiftB', 'GoneShiftC', 'ShiftD', 'ShiftNeverE', 'Shift
 before(async () => {
   shiftObserver.observe({ type: 'layout-shift', buffered: true });
   const style = document.createElement('style');
-  // The documented host-page line, exactly as the README gives it.
+  // The documented host-page line, exactly as the README's CMS snippet and docs/element.md give it.
   style.textContent = 'ig-embed:not(:defined){display:grid;place-items:center;box-sizing:border-box;max-width:540px;min-width:326px;min-height:640px;border:1px solid #8884;border-radius:3px;text-align:center}';
   document.head.append(style);
   const page = document.createElement('main');
