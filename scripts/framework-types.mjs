@@ -89,16 +89,24 @@ declare module 'solid-js' {
 
 export type { CustomElements };
 `,
+  // The Svelte generator types Svelte 4's \`on:event\` only; Svelte 5's event attributes (\`onig-embed-load\`) are the
+  // JSX generator's \`on<event>\` props, added to each element.
   'svelte.d.ts': (from) => `/** \`ig-embed/svelte\`: types <ig-embed> in Svelte templates (generated from custom-elements.json). */
-import type { CustomElements } from '${from}';
+import type { CustomElements as SvelteElements } from '${from}';
+import type { CustomElements as JsxElements } from './generated/jsx.js';
+
+type EventAttributes<T> = { [K in keyof T as K extends \`on\${string}-\${string}\` ? K : never]: T[K] };
+
+/** Each element's attributes, \`on:event\` (Svelte 4) and \`onevent\` (Svelte 5) handlers. */
+export type CustomElements = {
+  [Tag in keyof SvelteElements]: SvelteElements[Tag] & (Tag extends keyof JsxElements ? EventAttributes<JsxElements[Tag]> : unknown);
+};
 
 declare global {
   namespace svelteHTML {
     interface IntrinsicElements extends CustomElements {}
   }
 }
-
-export type { CustomElements };
 `,
 };
 
@@ -117,6 +125,18 @@ async function withHtmlAttributes(file) {
     .replace(/DefineComponent<(\w+Props)>/g, 'DefineComponent<$1 & HTMLAttributes>'));
 }
 
+/**
+ * The Svelte generator's base props name a global `JSX` namespace (`JSX.Element`, `JSX.CSSProperties`), which a
+ * Svelte project does not have: with `skipLibCheck` off that is an error, with it on the props turn `any`. In a
+ * Svelte template children are not an attribute and `style` is a string, so that is what they become.
+ */
+async function withoutGlobalJsx(file) {
+  const text = await readFile(file, 'utf8');
+  const edited = text.replace(/\bJSX\.Element\b/g, 'unknown').replace(/\bJSX\.CSSProperties\b/g, 'string');
+  if (edited === text || /\bJSX\./.test(edited)) throw new Error(`framework-types: ${file} is not shaped as expected: Svelte's generator changed`);
+  await writeFile(file, edited);
+}
+
 /** Writes every entry of FRAMEWORK_ENTRIES into `out` (generated files under `out/generated/`). */
 export async function writeFrameworkTypes({ manifest, element, out }) {
   const view = generatorView(manifest);
@@ -128,6 +148,7 @@ export async function writeFrameworkTypes({ manifest, element, out }) {
   generateJsxTypes(view, { ...common, fileName: 'jsx.d.ts' });
   generateSolidJsTypes(view, { ...common, fileName: 'solid.d.ts' });
   generateSvelteTypes(view, { ...common, fileName: 'svelte.d.ts' });
+  await withoutGlobalJsx(resolve(generated, 'svelte.d.ts'));
   // Vue's generator writes the GlobalComponents augmentation itself (it imports 'vue'). Vue's template checker
   // reads `@ig-embed-load` as the listener prop `onIgEmbedLoad` and `author-url` as `authorUrl` (Vue's runtime
   // attaches `ig-embed-load` and sets `authorUrl`), so those are the names its props need; the generator's

@@ -1,5 +1,5 @@
 // Type tests against the packed tarball: React 19 TSX under tsc, a Vue SFC under vue-tsc with strict templates,
-// Preact and Solid TSX under tsc.
+// Preact and Solid TSX under tsc, and Svelte's element table under tsc (not svelte-check).
 // Correct use compiles; each wrong use, in a file of its own, fails with the error that names the mistake.
 // (tsc cannot catch a misspelled hyphenated attribute in TSX: JSX accepts any name with a hyphen.)
 import assert from 'node:assert/strict';
@@ -81,15 +81,15 @@ describe('types from the packed tarball', { timeout: 600_000 }, () => {
     }
   });
 
-  describe('Preact (ig-embed/jsx-preact) and Solid (ig-embed/solid)', () => {
+  describe('Preact (ig-embed/jsx-preact), Solid (ig-embed/solid), Svelte\'s element table (ig-embed/svelte)', () => {
     let dir: string;
     before(async () => {
       dir = await ws.install('test/examples/types/jsx');
     });
 
-    for (const framework of ['preact', 'solid']) {
-      test(`${framework}: a TSX file using <ig-embed> correctly compiles`, async () => {
-        const result = await check('tsc', dir, `${framework}-ok`, [`${framework}-ok.tsx`], `tsconfig.${framework}.json`);
+    for (const [framework, file] of [['preact', 'preact-ok.tsx'], ['solid', 'solid-ok.tsx'], ['svelte', 'svelte-ok.ts']] as const) {
+      test(`${framework}: ${file} using <ig-embed> correctly compiles`, async () => {
+        const result = await check('tsc', dir, `${framework}-ok`, [file], `tsconfig.${framework}.json`);
         assert.equal(result.output.trim(), '');
         assert.equal(result.code, 0);
       });
@@ -98,11 +98,12 @@ describe('types from the packed tarball', { timeout: 600_000 }, () => {
     const failures: Array<[file: string, error: RegExp]> = [
       ['preact-fail-detail.tsx', /preact-fail-detail\.tsx\(4,\d+\): error TS2339: Property 'reason' does not exist on type 'IgEmbedLoadDetail'/],
       ['solid-fail-attribute.tsx', /solid-fail-attribute\.tsx\(4,\d+\): error TS2322: Type '"soon"' is not assignable to type '"(eager|lazy)" \| "(eager|lazy)" \| undefined'/],
+      ['svelte-fail-detail.ts', /svelte-fail-detail\.ts\(4,\d+\): error TS2339: Property 'reason' does not exist on type 'IgEmbedLoadDetail'/],
     ];
     for (const [file, error] of failures) {
       test(`${file} does not compile, for the reason its first line gives`, async () => {
         const framework = file.split('-')[0]!;
-        const result = await check('tsc', dir, file.replace('.tsx', ''), [file], `tsconfig.${framework}.json`);
+        const result = await check('tsc', dir, file.replace(/\.tsx?$/, ''), [file], `tsconfig.${framework}.json`);
         assert.match(result.output, error);
         assert.equal(result.code, 2);
       });
