@@ -175,7 +175,10 @@ export function loadStaticAssets(options: { distDir: URL; demo: boolean; warn?: 
       }
     }
   }
-  if (!script) warn('widget script not built (dist/script missing): GET /ig-embed.js answers 404 until `npm run build`');
+  if (!script) {
+    warn('widget script missing (no dist/script/ig-embed.js): GET /ig-embed.js answers 404. In the repository, `npm run build` builds it; '
+      + 'the ig-embed-proxy package ships it, so from npm the install is incomplete: reinstall the package');
+  }
 
   if (options.demo) {
     const demoDir = fileURLToPath(new URL('demo/', options.distDir));

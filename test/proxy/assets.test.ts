@@ -128,7 +128,8 @@ describe('loadStaticAssets', () => {
     const { assets, warnings } = load({}, true);
     assert.deepEqual([assets.script, assets.demoFiles, assets.get('/ig-embed.js')], [undefined, 0, undefined]);
     assert.deepEqual(warnings, [
-      'widget script not built (dist/script missing): GET /ig-embed.js answers 404 until `npm run build`',
+      'widget script missing (no dist/script/ig-embed.js): GET /ig-embed.js answers 404. In the repository, `npm run build` builds it; '
+        + 'the ig-embed-proxy package ships it, so from npm the install is incomplete: reinstall the package',
       'DEMO=1 but there is no demo (dist/demo missing): serving no demo pages. The demo is built in the repository (`npm run build`), not shipped in the ig-embed-proxy package',
     ]);
   });
