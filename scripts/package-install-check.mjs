@@ -92,6 +92,10 @@ export { element };
     if (version.stdout !== `${proxyManifest.version}\n`) failures.push(`hono@${hono}: ig-embed-proxy --version printed ${JSON.stringify(version.stdout)}`);
     const check = run(join(app, 'node_modules/.bin/ig-embed-proxy'), ['--check'], app, { allowFail: true, env: { PATH: process.env.PATH, PORT: 'eighty' } });
     if (check.status !== 1 || check.stderr !== 'ig-embed: Invalid PORT: expected an integer port 0–65535.\n') failures.push(`hono@${hono}: --check gave ${check.status}: ${check.stderr}`);
+    // The package ships no demo: --check says so for DEMO=1, as the boot would (its static files' warnings).
+    const demo = run(join(app, 'node_modules/.bin/ig-embed-proxy'), ['--check'], app, { allowFail: true, env: { PATH: process.env.PATH, DEMO: '1', ALLOWED_ORIGINS: '*' } });
+    const demoWarnings = demo.stderr.split('\n').filter((line) => line.includes('DEMO=1 but there is no demo'));
+    if (demo.status !== 0 || demoWarnings.length !== 1) failures.push(`hono@${hono}: DEMO=1 --check gave ${demo.status}: ${demo.stderr}`);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
