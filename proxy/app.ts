@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, Hono } from 'hono';
 import { getRequestListener } from '@hono/node-server';
-import { defaultDistDir, loadStaticAssets } from './assets.js';
+import { defaultDistDir, loadStaticAssets, type StaticAssets } from './assets.js';
 import { createBreaker } from './breaker.js';
 import { cacheKey, createEmbedCache, type EmbedCache } from './cache.js';
 import { createClientAddress } from './client-address.js';
@@ -47,6 +47,13 @@ export type ProxyApp = Hono<AppEnv> & { close(): void };
 
 /** Each proxy's Node fast lane, for createNodeListener: found by the app, without a property on it. */
 const fastLanes = new WeakMap<ProxyApp, FastLane>();
+/** The static files each proxy loaded, for servedAssets. */
+const loadedAssets = new WeakMap<ProxyApp, StaticAssets>();
+
+/** What `proxy` serves from the build (undefined with `distDir: false`): for server.ts's boot log, not in the package's exports. */
+export function servedAssets(proxy: ProxyApp): StaticAssets | undefined {
+  return loadedAssets.get(proxy);
+}
 
 /** The Graph client's fetch: the caller's, else the embedded fake in fixtures mode, else the global one. */
 function upstreamFetch(config: ProxyConfig, deps: ProxyDeps): typeof fetch | undefined {
@@ -164,6 +171,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
   const exchange = createExchange({ log, metrics, origins });
   const lane = createFastLane({ hits, exchange });
 
+  const assets = deps.distDir === false ? undefined
+    : loadStaticAssets({ distDir: deps.distDir ?? defaultDistDir(), demo: config.demo, warn: (msg) => log.warn(msg) });
   const app = createRoutes({
     hits, exchange, origins, metrics, cache, now,
     fetchEntry: l2 === undefined ? upstream.fetchEntry
@@ -179,8 +188,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     }),
     noteRefusal: createRefusalLog({ log, now }),
     metricsToken: config.metricsToken,
-    assets: deps.distDir === false ? undefined
-      : loadStaticAssets({ distDir: deps.distDir ?? defaultDistDir(), demo: config.demo, warn: (msg) => log.warn(msg) }),
+    assets,
     handedOn: lane.handedOn,
   });
 
@@ -191,6 +199,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDeps = {}): ProxyApp
     },
   });
   fastLanes.set(proxy, lane);
+  if (assets) loadedAssets.set(proxy, assets);
   return proxy;
 }
 

@@ -1,7 +1,9 @@
 // Static files from the build (the widget script, and the demo when DEMO=1), read and compressed once at boot.
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import type { Answer, AnswerRequest } from './answer.js';
 import { buildVariant, negotiate, type Variant } from './representation.js';
 
@@ -72,36 +74,29 @@ function safeScriptName(name: unknown): string | undefined {
   return typeof name === 'string' && /^[A-Za-z0-9_-][A-Za-z0-9._-]*\.js$/.test(name) ? name : undefined;
 }
 
-/** One file's entry in the build's manifest.json (scripts/script-manifest.mjs); read as untrusted. */
-interface BuiltEntry { file?: unknown; hashedFile?: unknown; integrity?: unknown; gzipBytes?: unknown }
+/** One file's entry in the build's manifest.json (scripts/script-manifest.mjs); read as untrusted, for its file names only. */
+interface BuiltEntry { file?: unknown; hashedFile?: unknown; integrity?: unknown }
 type BuiltManifest = BuiltEntry & { consent?: unknown };
 
 /** Run-time discovery of the integrity-pinned script line: GET /ig-embed.manifest.json (no-cache: it changes with each deploy). */
 export const MANIFEST_PATH = '/ig-embed.manifest.json';
 
+/** One served script in the discovery manifest: names relative to the manifest's URL, hash and size of the bytes served. */
+interface Described { file: string; hashedFile: string; integrity: string; gzipBytes: number }
+
 /**
- * The body of /ig-embed.manifest.json: `{file, hashedFile, integrity, gzipBytes}` of ig-embed.js, file names
- * relative to the manifest's own URL (so they hold under a sub-path mount too), and `consent.<adapter>` the
- * same for each adapter. Nothing (no route) when the build's manifest lacks the hashed copy or its hash.
+ * `{file, hashedFile, integrity, gzipBytes}` for a script served at `/file` with its hashed copy at `/hashedFile`,
+ * from the bytes loaded (what a browser checks against `integrity`), never from the build's manifest: a file
+ * changed after the build must not be advertised with the old hash. gzipBytes is gzip -9 of those bytes, as the
+ * build's budget counts it (scripts/script-manifest.mjs).
  */
-function discoveryManifest(manifest: BuiltManifest, hashedServed: boolean): string | undefined {
-  const describe = (entry: BuiltEntry | null | undefined) => {
-    const file = safeScriptName(entry?.file);
-    const hashedFile = safeScriptName(entry?.hashedFile);
-    const integrity = typeof entry?.integrity === 'string' && /^sha(256|384|512)-[A-Za-z0-9+/=]+$/.test(entry.integrity) ? entry.integrity : undefined;
-    const gzipBytes = Number.isSafeInteger(entry?.gzipBytes) ? entry?.gzipBytes as number : undefined;
-    return file && hashedFile && integrity && gzipBytes !== undefined ? { file, hashedFile, integrity, gzipBytes } : undefined;
+function describeServed(file: string, hashedFile: string, hashedBytes: Uint8Array): Described {
+  return {
+    file,
+    hashedFile,
+    integrity: `sha384-${createHash('sha384').update(hashedBytes).digest('base64')}`,
+    gzipBytes: gzipSync(hashedBytes, { level: 9 }).byteLength,
   };
-  const main = describe(manifest);
-  if (!main || !hashedServed) return undefined;
-  const consent: Record<string, ReturnType<typeof describe>> = {};
-  if (manifest.consent && typeof manifest.consent === 'object') {
-    for (const [name, entry] of Object.entries(manifest.consent as Record<string, BuiltEntry | null>)) {
-      const described = /^[a-z0-9-]{1,32}$/.test(name) ? describe(entry) : undefined;
-      if (described) consent[name] = described;
-    }
-  }
-  return `${JSON.stringify({ ...main, consent }, null, 2)}\n`;
 }
 
 function walk(dir: string, prefix: string, out: Array<[string, string]>): void {
@@ -125,11 +120,13 @@ export function loadStaticAssets(options: { distDir: URL; demo: boolean; warn?: 
   let demoFiles = 0;
 
   const scriptDir = fileURLToPath(new URL('script/', options.distDir));
-  /** Serves `name` from dist/script at `/name` when it is a plain file name and was built. */
-  const serveScript = (name: string | undefined, cacheControl: string): boolean => {
-    if (!name || !existsSync(scriptDir + name)) return false;
-    files.set(`/${name}`, asset(new Uint8Array(readFileSync(scriptDir + name)), name, cacheControl));
-    return true;
+  /** Serves `name` from dist/script at `/name` when it is a plain file name, was built and is not served already; its bytes. */
+  const serveScript = (name: string | undefined, cacheControl: string): Uint8Array<ArrayBuffer> | undefined => {
+    // Never in place of a file already served (a broken manifest naming ig-embed.js as an adapter, say).
+    if (!name || files.has(`/${name}`) || !existsSync(scriptDir + name)) return undefined;
+    const bytes = new Uint8Array(readFileSync(scriptDir + name));
+    files.set(`/${name}`, asset(bytes, name, cacheControl));
+    return bytes;
   };
   const manifestPath = `${scriptDir}manifest.json`;
   if (existsSync(manifestPath)) {
@@ -144,23 +141,44 @@ export function loadStaticAssets(options: { distDir: URL; demo: boolean; warn?: 
     const file = safeScriptName(manifest.file) ?? 'ig-embed.js';
     const hashed = safeScriptName(manifest.hashedFile);
     if (existsSync(scriptDir + file)) {
-      const bytes = new Uint8Array(readFileSync(scriptDir + file));
-      files.set('/ig-embed.js', asset(bytes, file, SHORT));
-      script = { file: '/ig-embed.js', hashedFile: serveScript(hashed, IMMUTABLE) ? `/${hashed}` : undefined };
+      files.set('/ig-embed.js', asset(new Uint8Array(readFileSync(scriptDir + file)), file, SHORT));
+      const hashedBytes = hashed === undefined ? undefined : serveScript(hashed, IMMUTABLE);
+      script = { file: '/ig-embed.js', hashedFile: hashedBytes ? `/${hashed}` : undefined };
       // The consent adapters ig-embed.js loads from its own directory (data-consent="<adapter>"): like
       // it, the plain names short-lived and the hashed copies immutable.
-      const consent = manifest.consent && typeof manifest.consent === 'object' ? Object.values(manifest.consent) : [];
-      for (const entry of consent as Array<{ file?: unknown; hashedFile?: unknown } | null>) {
-        for (const [name, cacheControl] of [[safeScriptName(entry?.file), SHORT], [safeScriptName(entry?.hashedFile), IMMUTABLE]] as const) {
-          // Never in place of a file already served (a broken manifest naming ig-embed.js, say).
-          if (name && !files.has(`/${name}`) && serveScript(name, cacheControl)) consentAdapters.push(`/${name}`);
+      const consent: Record<string, Described> = {};
+      const builtIntegrity = new Map<string, unknown>([[hashed ?? '', manifest.integrity]]);
+      const entries = manifest.consent && typeof manifest.consent === 'object' ? Object.entries(manifest.consent as Record<string, BuiltEntry | null>) : [];
+      for (const [name, entry] of entries) {
+        const plain = safeScriptName(entry?.file);
+        const hashedAdapter = safeScriptName(entry?.hashedFile);
+        const plainBytes = serveScript(plain, SHORT);
+        if (plainBytes) consentAdapters.push(`/${plain}`);
+        const hashedAdapterBytes = serveScript(hashedAdapter, IMMUTABLE);
+        if (hashedAdapterBytes) consentAdapters.push(`/${hashedAdapter}`);
+        // Listed only when both files are served: the manifest names no file that answers 404.
+        if (plainBytes && hashedAdapterBytes && /^[a-z0-9-]{1,32}$/.test(name)) {
+          consent[name] = describeServed(plain!, hashedAdapter!, hashedAdapterBytes);
+          builtIntegrity.set(hashedAdapter!, entry?.integrity);
         }
       }
-      const discovery = discoveryManifest(manifest, script.hashedFile !== undefined);
-      if (discovery) files.set(MANIFEST_PATH, asset(new TextEncoder().encode(discovery), MANIFEST_PATH, REVALIDATE));
+      if (hashedBytes) {
+        // `file` is what the proxy serves (always /ig-embed.js), whatever name the build gave it.
+        const served = { ...describeServed('ig-embed.js', hashed!, hashedBytes), consent };
+        for (const described of [served, ...Object.values(consent)]) {
+          const built = builtIntegrity.get(described.hashedFile);
+          if (typeof built === 'string' && built !== described.integrity) {
+            warn(`dist/script/${described.hashedFile} changed after the build (its sha384 is not manifest.json's): ${MANIFEST_PATH} advertises the integrity of the bytes served`);
+          }
+        }
+        files.set(MANIFEST_PATH, asset(new TextEncoder().encode(`${JSON.stringify(served, null, 2)}\n`), MANIFEST_PATH, REVALIDATE));
+      }
     }
   }
-  if (!script) warn('widget script not built (dist/script missing): GET /ig-embed.js answers 404 until `npm run build`');
+  if (!script) {
+    warn('widget script missing (no dist/script/ig-embed.js): GET /ig-embed.js answers 404. In the repository, `npm run build` builds it; '
+      + 'the ig-embed-proxy package ships it, so from npm the install is incomplete: reinstall the package');
+  }
 
   if (options.demo) {
     const demoDir = fileURLToPath(new URL('demo/', options.distDir));

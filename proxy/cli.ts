@@ -2,15 +2,17 @@
 // `npx ig-embed-proxy`: starts the server with the environment's config (server.ts); --help, --version and --check answer and exit.
 import { readFileSync } from 'node:fs';
 import { defaultDistDir } from './assets.js';
-import { bootConfig } from './boot.js';
+import { bootAssetWarnings, bootConfig } from './boot.js';
 import { CONFIG_TABLE } from './config-table.js';
 
 const USAGE = `Usage: ig-embed-proxy [--help | --version | --check]
 
 Starts the ig-embed oEmbed proxy, configured by environment variables (below).
-  --check    validate the environment and exit: 0 when the server would start, 1 (with the boot's message) when not
-  --version  print the version
-  --help     print this help
+  --check        validate the environment and the built files and exit: 0 when the server would start (with the
+                 boot's warnings on stderr), 1 (with the boot's message) when not
+  -v, --version  print the version
+  -h, --help     print this help
+Any other argument: this usage on stderr, exit code 2.
 
 Example: ALLOWED_ORIGINS=https://example.com META_ACCESS_TOKEN_FILE=/run/secrets/meta npx ig-embed-proxy
 Docs: https://github.com/ig-embed/ig-embed/blob/main/docs/configuration.md`;
@@ -58,7 +60,8 @@ if (flag === '--help' || flag === '-h') {
     process.stderr.write(`${boot.message}\n`);
     process.exit(1);
   }
-  for (const warning of boot.warnings) process.stderr.write(`ig-embed: warning: ${warning}\n`);
+  // The boot's warnings, in its order: the environment's, then the static files' (read as the boot reads them, no server started).
+  for (const warning of [...boot.warnings, ...bootAssetWarnings(boot.config)]) process.stderr.write(`ig-embed: warning: ${warning}\n`);
   process.stdout.write(`ig-embed: configuration ok (upstream ${boot.config.upstream}; would listen on ${boot.config.host}:${boot.config.port})\n`);
 } else {
   await import('./server.js');

@@ -11,7 +11,7 @@ export const CONFIG_TABLE: ReadonlyArray<readonly [variable: string, defaultValu
   ['META_ACCESS_TOKEN', 'unset (tokenless)', 'APPID|APPSECRET or APPID|CLIENTTOKEN (digits, |, then [A-Za-z0-9_-])'],
   ['META_ACCESS_TOKEN_FILE', 'unset', 'path of a file holding META_ACCESS_TOKEN (a mounted secret); contents trimmed; not together with META_ACCESS_TOKEN'],
   ['UPSTREAM_TIMEOUT_MS', '3000', 'integer 100–60000; one deadline for headers and body'],
-  ['ALLOWED_ORIGINS', 'unset = any origin (warning at boot)', 'comma list of exact origins (https://example.com,http://localhost:5173; scheme + host + optional port, normalised to lower case, a trailing / tolerated), or *'],
+  ['ALLOWED_ORIGINS', 'unset = any origin (warning at boot, as for *)', 'comma list of exact origins (https://example.com,http://localhost:5173; scheme + host + optional port, normalised to lower case, a trailing / tolerated), or *'],
   ['TRUST_PROXY', '0', 'integer 0–32: 0 = use the socket address; N = the N-th X-Forwarded-For entry from the right'],
   ['CACHE_TTL_SECONDS', '3600', 'integer ≥ 1'],
   ['CACHE_STALE_SECONDS', '86400', 'integer 0–86400 (hard maximum: one day)'],

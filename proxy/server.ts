@@ -1,6 +1,6 @@
 // Node entry point (proxy/dist/proxy/server.js in the repository, `ig-embed-proxy` via cli.ts): config from the environment, serve the proxy, shut down gracefully.
 import type { AddressInfo } from 'node:net';
-import { createProxy } from './app.js';
+import { createProxy, servedAssets } from './app.js';
 import { bootConfig } from './boot.js';
 import { configSecrets } from './config.js';
 import { batchedStdout, createLogger } from './log.js';
@@ -18,11 +18,12 @@ if (!boot.ok) {
 const config = boot.config;
 
 const log = createLogger({ secrets: configSecrets(config), write: batchedStdout() });
+// The environment's warnings, then the static files' (logged by createProxy as it loads them): `--check` prints the same, in this order.
+for (const warning of boot.warnings) log.warn(warning);
 const proxy = createProxy(config, { log });
 
 const mode = config.upstream === 'fixtures' ? 'fixtures (embedded fake Graph API, no network)'
   : config.accessToken ? 'live with token' : 'live tokenless';
-for (const warning of boot.warnings) log.warn(warning);
 
 // Deadlines, JSON answers to unparseable requests and the drain: see node-server.ts.
 const node = createNodeServer(proxy, { log });
@@ -33,7 +34,8 @@ server.listen(config.port, config.host, () => {
   log.info('listening', {
     url: `http://${host}:${info.port}/`,
     upstream: mode,
-    demo: config.demo,
+    // Whether demo pages are served: DEMO=1 without a built demo serves none (and warned so above).
+    demo: (servedAssets(proxy)?.demoFiles ?? 0) > 0,
     allowedOrigins: config.allowedOrigins ?? 'any',
     cacheTtlSeconds: config.cacheTtlSeconds,
     upstreamBudgetPerHour: config.upstreamBudgetPerHour,

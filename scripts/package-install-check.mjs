@@ -5,10 +5,13 @@
 // Needs the build (`npm run build`) and the npm registry (or npm's cache) for the packages' dependencies.
 /* global fetch */
 import { spawnSync } from 'node:child_process';
+import { Buffer } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const proxyManifest = JSON.parse(readFileSync(`${root}proxy/package.json`, 'utf8'));
@@ -30,7 +33,8 @@ function run(cmd, args, cwd, options = {}) {
 const work = mkdtempSync(join(tmpdir(), 'ig-embed-install-'));
 const failures = [];
 try {
-  const packed = JSON.parse(run('npm', ['pack', '-w', 'widget', '-w', 'proxy', '--json', '--pack-destination', work, '--ignore-scripts'], root).stdout);
+  // With the workspaces' prepack (scripts/prepack-check.mjs), as `npm publish` runs it.
+  const packed = JSON.parse(run('npm', ['pack', '-w', 'widget', '-w', 'proxy', '--json', '--pack-destination', work], root).stdout);
   const tarball = (name) => join(work, packed.find((p) => p.name === name).filename);
   for (const p of packed) console.log(`install-check: packed ${p.name}@${p.version}: ${p.size} B, ${p.entryCount} files`);
 
@@ -88,6 +92,10 @@ export { element };
     if (version.stdout !== `${proxyManifest.version}\n`) failures.push(`hono@${hono}: ig-embed-proxy --version printed ${JSON.stringify(version.stdout)}`);
     const check = run(join(app, 'node_modules/.bin/ig-embed-proxy'), ['--check'], app, { allowFail: true, env: { PATH: process.env.PATH, PORT: 'eighty' } });
     if (check.status !== 1 || check.stderr !== 'ig-embed: Invalid PORT: expected an integer port 0–65535.\n') failures.push(`hono@${hono}: --check gave ${check.status}: ${check.stderr}`);
+    // The package ships no demo: --check says so for DEMO=1, as the boot would (its static files' warnings).
+    const demo = run(join(app, 'node_modules/.bin/ig-embed-proxy'), ['--check'], app, { allowFail: true, env: { PATH: process.env.PATH, DEMO: '1', ALLOWED_ORIGINS: '*' } });
+    const demoWarnings = demo.stderr.split('\n').filter((line) => line.includes('DEMO=1 but there is no demo'));
+    if (demo.status !== 0 || demoWarnings.length !== 1) failures.push(`hono@${hono}: DEMO=1 --check gave ${demo.status}: ${demo.stderr}`);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
@@ -120,9 +128,20 @@ async function serveAndProbe(app, hono) {
     expect(`GET /ig/ig-embed.js answered ${script.status}`, script.status === 200 && script.body.includes('ig-embed'));
     const manifest = await get('/ig/ig-embed.manifest.json');
     expect(`GET /ig/ig-embed.manifest.json answered ${manifest.status}`, manifest.status === 200 && JSON.parse(manifest.body).integrity?.startsWith('sha384-'));
+    // What it advertises must hold for the bytes this installed proxy serves: a browser checks `integrity` against them.
+    const advertised = manifest.status === 200 ? JSON.parse(manifest.body) : { consent: {} };
+    for (const [name, entry] of [['ig-embed', advertised], ...Object.entries(advertised.consent ?? {})].filter(([, e]) => e?.hashedFile)) {
+      const res = await fetch(new URL(entry.hashedFile, `${base}/ig/ig-embed.manifest.json`));
+      const bytes = Buffer.from(await res.arrayBuffer());
+      const integrity = `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+      expect(`${name}: GET /ig/${entry.hashedFile} answered ${res.status}`, res.status === 200);
+      expect(`${name}: the manifest advertises ${entry.integrity}, the served ${entry.hashedFile} is ${integrity}`, entry.integrity === integrity);
+      const gzipBytes = gzipSync(bytes, { level: 9 }).length;
+      expect(`${name}: the manifest advertises gzipBytes ${entry.gzipBytes}, the served bytes are ${gzipBytes} gzip -9`, entry.gzipBytes === gzipBytes);
+    }
     expect('GET /ig-embed.js at the root is not 404', (await get('/ig-embed.js')).status === 404);
     expect('GET / is not the user\'s page', (await get('/')).body === 'my site');
-    if (problems.length === 0) console.log(`install-check: hono@${hono}: the mounted proxy answers /ig/instagram_oembed, /ig/ig-embed.js and /ig/ig-embed.manifest.json over HTTP`);
+    if (problems.length === 0) console.log(`install-check: hono@${hono}: the mounted proxy answers /ig/instagram_oembed, /ig/ig-embed.js and /ig/ig-embed.manifest.json over HTTP, whose integrity and gzipBytes hold for the files it serves (${1 + Object.keys(advertised.consent ?? {}).length} checked)`);
   } catch (err) {
     problems.push(String(err.message ?? err));
   } finally {

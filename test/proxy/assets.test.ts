@@ -1,16 +1,20 @@
 // Static files: manifest reading, cache lifetimes, the demo only when asked, ETag/304, and a missing or broken build as a warning.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { after, describe, test } from 'node:test';
 import { toResponse } from '../../proxy/answer.js';
-import { assetAnswer, defaultDistDir, loadStaticAssets, type StaticAsset } from '../../proxy/assets.js';
+import { assetAnswer, defaultDistDir, loadStaticAssets, MANIFEST_PATH, type StaticAsset, type StaticAssets } from '../../proxy/assets.js';
 import { parseConfig } from '../../proxy/config.js';
 
 const SCRIPT = `(()=>{${'customElements.define("ig-embed",class extends HTMLElement{});'.repeat(20)}})();\n`;
+/** What scripts/script-manifest.mjs writes for these bytes: their SRI hash and gzip -9 size. */
+const sri = (code: string | Buffer) => `sha384-${createHash('sha384').update(code).digest('base64')}`;
+const gzipBytes = (code: string | Buffer) => gzipSync(code, { level: 9 }).byteLength;
 const made: string[] = [];
 after(() => { for (const dir of made) rmSync(dir, { recursive: true }); });
 
@@ -28,7 +32,7 @@ function dist(files: Record<string, string | Buffer>): URL {
 const BUILT = {
   'script/ig-embed.js': SCRIPT,
   'script/ig-embed.0123abcd.js': SCRIPT,
-  'script/manifest.json': JSON.stringify({ file: 'ig-embed.js', hashedFile: 'ig-embed.0123abcd.js', integrity: 'sha384-x', gzipBytes: 1 }),
+  'script/manifest.json': JSON.stringify({ file: 'ig-embed.js', hashedFile: 'ig-embed.0123abcd.js', integrity: sri(SCRIPT), gzipBytes: gzipBytes(SCRIPT) }),
   'demo/index.html': `<!doctype html><title>demo</title>${'<p>An embedded post.</p>'.repeat(20)}`,
   'demo/cms.html': '<!doctype html><title>cms</title>',
   'demo/assets/app-1234.js': 'console.log(1);'.repeat(20),
@@ -63,9 +67,9 @@ describe('loadStaticAssets', () => {
       'script/ig-embed.consent-cookiebot.89abcdef.js': adapter,
       'script/ig-embed.consent-tcf.js': 'tcf',
       'script/manifest.json': JSON.stringify({
-        file: 'ig-embed.js', hashedFile: 'ig-embed.0123abcd.js', integrity: 'sha384-x', gzipBytes: 1,
+        file: 'ig-embed.js', hashedFile: 'ig-embed.0123abcd.js', integrity: sri(SCRIPT), gzipBytes: gzipBytes(SCRIPT),
         consent: {
-          cookiebot: { file: 'ig-embed.consent-cookiebot.js', hashedFile: 'ig-embed.consent-cookiebot.89abcdef.js', integrity: 'sha384-y', gzipBytes: 1 },
+          cookiebot: { file: 'ig-embed.consent-cookiebot.js', hashedFile: 'ig-embed.consent-cookiebot.89abcdef.js', integrity: sri(adapter), gzipBytes: gzipBytes(adapter) },
           // Its hashed copy was not built: the plain name is still served.
           tcf: { file: 'ig-embed.consent-tcf.js', hashedFile: 'ig-embed.consent-tcf.00000000.js' },
         },
@@ -124,7 +128,8 @@ describe('loadStaticAssets', () => {
     const { assets, warnings } = load({}, true);
     assert.deepEqual([assets.script, assets.demoFiles, assets.get('/ig-embed.js')], [undefined, 0, undefined]);
     assert.deepEqual(warnings, [
-      'widget script not built (dist/script missing): GET /ig-embed.js answers 404 until `npm run build`',
+      'widget script missing (no dist/script/ig-embed.js): GET /ig-embed.js answers 404. In the repository, `npm run build` builds it; '
+        + 'the ig-embed-proxy package ships it, so from npm the install is incomplete: reinstall the package',
       'DEMO=1 but there is no demo (dist/demo missing): serving no demo pages. The demo is built in the repository (`npm run build`), not shipped in the ig-embed-proxy package',
     ]);
   });
@@ -148,6 +153,84 @@ describe('loadStaticAssets', () => {
   test('a manifest naming a hashed copy that was not built serves the script without it', () => {
     const { assets, warnings } = load({ 'script/manifest.json': BUILT['script/manifest.json'], 'script/ig-embed.js': SCRIPT }, false);
     assert.deepEqual([assets.script, assets.get('/ig-embed.0123abcd.js'), warnings], [{ file: '/ig-embed.js', hashedFile: undefined }, undefined, []]);
+  });
+});
+
+describe('/ig-embed.manifest.json describes the files served, not the build\'s manifest', () => {
+  const ADAPTER = `(()=>{${'window.addEventListener("CookiebotOnAccept",()=>{});'.repeat(20)}})();\n`;
+  const WITH_ADAPTER = {
+    ...BUILT,
+    'script/ig-embed.consent-cookiebot.js': ADAPTER,
+    'script/ig-embed.consent-cookiebot.89abcdef.js': ADAPTER,
+    'script/manifest.json': JSON.stringify({
+      file: 'ig-embed.js', hashedFile: 'ig-embed.0123abcd.js', integrity: sri(SCRIPT), gzipBytes: gzipBytes(SCRIPT),
+      consent: { cookiebot: { file: 'ig-embed.consent-cookiebot.js', hashedFile: 'ig-embed.consent-cookiebot.89abcdef.js', integrity: sri(ADAPTER), gzipBytes: gzipBytes(ADAPTER) } },
+    }),
+  };
+  const manifestOf = (assets: StaticAssets) => JSON.parse(Buffer.from(assets.get(MANIFEST_PATH)!.variant.identity.body).toString('utf8')) as unknown;
+  const served = (assets: StaticAssets, path: string) => Buffer.from(assets.get(path)!.variant.identity.body);
+  /** Loads `distDir` as the boot does, with its warnings. */
+  const boot = (distDir: URL) => {
+    const warnings: string[] = [];
+    return { assets: loadStaticAssets({ distDir, demo: false, warn: (msg) => warnings.push(msg) }), warnings };
+  };
+
+  test('as built: the build\'s values, file names relative to the manifest, every adapter', () => {
+    const { assets, warnings } = boot(dist(WITH_ADAPTER));
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(manifestOf(assets), {
+      file: 'ig-embed.js', hashedFile: 'ig-embed.0123abcd.js', integrity: sri(SCRIPT), gzipBytes: gzipBytes(SCRIPT),
+      consent: { cookiebot: { file: 'ig-embed.consent-cookiebot.js', hashedFile: 'ig-embed.consent-cookiebot.89abcdef.js', integrity: sri(ADAPTER), gzipBytes: gzipBytes(ADAPTER) } },
+    });
+  });
+
+  test('a hashed file changed after the build: integrity and gzipBytes are the served bytes\', with a warning', () => {
+    const original = dist(WITH_ADAPTER);
+    // A temp copy of the script dir, so the build's files stay as they were.
+    const copy = pathToFileURL(`${mkdtempSync(join(tmpdir(), 'ig-embed-assets-copy-'))}/`);
+    made.push(fileURLToPath(copy));
+    cpSync(fileURLToPath(new URL('script/', original)), fileURLToPath(new URL('script/', copy)), { recursive: true });
+    appendFileSync(fileURLToPath(new URL('script/ig-embed.0123abcd.js', copy)), ';');
+    appendFileSync(fileURLToPath(new URL('script/ig-embed.consent-cookiebot.89abcdef.js', copy)), '\n');
+    const { assets, warnings } = boot(copy);
+    const script = served(assets, '/ig-embed.0123abcd.js');
+    const adapter = served(assets, '/ig-embed.consent-cookiebot.89abcdef.js');
+    assert.equal(script.toString('utf8'), `${SCRIPT};`);
+    assert.deepEqual(manifestOf(assets), {
+      file: 'ig-embed.js', hashedFile: 'ig-embed.0123abcd.js', integrity: sri(script), gzipBytes: gzipBytes(script),
+      consent: { cookiebot: { file: 'ig-embed.consent-cookiebot.js', hashedFile: 'ig-embed.consent-cookiebot.89abcdef.js', integrity: sri(adapter), gzipBytes: gzipBytes(adapter) } },
+    });
+    assert.notEqual(sri(script), sri(SCRIPT));
+    assert.deepEqual(warnings, [
+      'dist/script/ig-embed.0123abcd.js changed after the build (its sha384 is not manifest.json\'s): /ig-embed.manifest.json advertises the integrity of the bytes served',
+      'dist/script/ig-embed.consent-cookiebot.89abcdef.js changed after the build (its sha384 is not manifest.json\'s): /ig-embed.manifest.json advertises the integrity of the bytes served',
+    ]);
+  });
+
+  test('a consent adapter file missing: the adapter is not listed (no name that answers 404)', () => {
+    for (const missing of ['script/ig-embed.consent-cookiebot.js', 'script/ig-embed.consent-cookiebot.89abcdef.js']) {
+      const distDir = dist(WITH_ADAPTER);
+      unlinkSync(fileURLToPath(new URL(missing, distDir)));
+      const { assets } = boot(distDir);
+      assert.deepEqual((manifestOf(assets) as { consent: object }).consent, {}, missing);
+      assert.equal(assets.get(`/${missing.slice('script/'.length)}`), undefined, missing);
+    }
+  });
+
+  test('file is ig-embed.js, where the script is served, whatever the build called it', () => {
+    const { assets } = boot(dist({
+      'script/widget.js': SCRIPT,
+      'script/ig-embed.0123abcd.js': SCRIPT,
+      'script/manifest.json': JSON.stringify({ file: 'widget.js', hashedFile: 'ig-embed.0123abcd.js', integrity: sri(SCRIPT) }),
+    }));
+    assert.equal(served(assets, '/ig-embed.js').toString('utf8'), SCRIPT);
+    assert.equal(assets.get('/widget.js'), undefined);
+    assert.deepEqual(manifestOf(assets), { file: 'ig-embed.js', hashedFile: 'ig-embed.0123abcd.js', integrity: sri(SCRIPT), gzipBytes: gzipBytes(SCRIPT), consent: {} });
+  });
+
+  test('no hashed copy served: no manifest (nothing to pin)', () => {
+    const { assets } = boot(dist({ 'script/ig-embed.js': SCRIPT, 'script/manifest.json': JSON.stringify({ file: 'ig-embed.js', hashedFile: 'ig-embed.0123abcd.js' }) }));
+    assert.deepEqual([assets.get('/ig-embed.js') !== undefined, assets.get(MANIFEST_PATH)], [true, undefined]);
   });
 });
 

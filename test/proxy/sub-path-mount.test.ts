@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -28,8 +29,8 @@ function builtDist(manifest?: object): URL {
   writeFileSync(join(dir, 'script/ig-embed.consent-cookiebot.js'), ADAPTER);
   writeFileSync(join(dir, 'script/ig-embed.consent-cookiebot.4567cdef.js'), ADAPTER);
   writeFileSync(join(dir, 'script/manifest.json'), JSON.stringify(manifest ?? {
-    file: 'ig-embed.js', hashedFile: 'ig-embed.0123abcd.js', integrity: sri(SCRIPT), gzipBytes: 321,
-    consent: { cookiebot: { file: 'ig-embed.consent-cookiebot.js', hashedFile: 'ig-embed.consent-cookiebot.4567cdef.js', integrity: sri(ADAPTER), gzipBytes: 54 } },
+    file: 'ig-embed.js', hashedFile: 'ig-embed.0123abcd.js', integrity: sri(SCRIPT), gzipBytes: gzipSync(SCRIPT, { level: 9 }).byteLength,
+    consent: { cookiebot: { file: 'ig-embed.consent-cookiebot.js', hashedFile: 'ig-embed.consent-cookiebot.4567cdef.js', integrity: sri(ADAPTER), gzipBytes: gzipSync(ADAPTER, { level: 9 }).byteLength } },
   }));
   made.push(dir);
   return pathToFileURL(`${dir}/`);
@@ -82,7 +83,7 @@ describe('mounted with app.route("/ig", proxy), over HTTP', () => {
     assert.equal(res.headers.get('access-control-allow-origin'), '*');
     const manifest = (await res.json()) as { file: string; hashedFile: string; integrity: string; gzipBytes: number; consent: Record<string, unknown> };
     assert.deepEqual(Object.keys(manifest), ['file', 'hashedFile', 'integrity', 'gzipBytes', 'consent']);
-    assert.deepEqual([manifest.file, manifest.hashedFile, manifest.gzipBytes], ['ig-embed.js', 'ig-embed.0123abcd.js', 321]);
+    assert.deepEqual([manifest.file, manifest.hashedFile, manifest.gzipBytes], ['ig-embed.js', 'ig-embed.0123abcd.js', gzipSync(SCRIPT, { level: 9 }).byteLength]);
     // The names are relative to the manifest's URL: resolved against it they reach the files under /ig.
     const hashed = await (await fetch(new URL(manifest.hashedFile, res.url))).text();
     assert.equal(manifest.integrity, sri(hashed));
@@ -92,9 +93,11 @@ describe('mounted with app.route("/ig", proxy), over HTTP', () => {
   });
 });
 
-test('no manifest route when the build manifest lacks the integrity: a half-written build is not advertised', async () => {
+test('a build manifest without the integrity still gets the manifest route, with the served bytes\' integrity', async () => {
   const half = createProxy(canaryConfig(), { log: silent, distDir: builtDist({ file: 'ig-embed.js', hashedFile: 'ig-embed.0123abcd.js' }) });
   assert.equal((await half.request('/ig-embed.js')).status, 200);
-  assert.equal((await half.request('/ig-embed.manifest.json')).status, 404);
+  const res = await half.request('/ig-embed.manifest.json');
+  assert.equal(res.status, 200);
+  assert.equal(((await res.json()) as { integrity: string }).integrity, sri(SCRIPT));
   half.close();
 });

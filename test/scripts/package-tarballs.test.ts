@@ -6,9 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { describe, test } from 'node:test';
+import { createProxy } from '../../proxy/app.js';
+import { parseConfig } from '../../proxy/config.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -30,7 +36,8 @@ interface Manifest {
 function pack(workspace: 'widget' | 'proxy'): { packed: Packed; paths: Set<string>; manifest: Manifest; dir: string } {
   const dir = `${ROOT}${workspace}/`;
   if (!existsSync(`${dir}dist`)) throw new Error(`${workspace}/dist is missing: run \`npm run build\` first (npm test does)`);
-  const out = spawnSync('npm', ['pack', '-w', workspace, '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  // With its scripts: the prepack check (scripts/prepack-check.mjs) passes on a built tree.
+  const out = spawnSync('npm', ['pack', '-w', workspace, '--dry-run', '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   assert.equal(out.status, 0, out.stderr);
   const [packed] = JSON.parse(out.stdout) as Packed[];
   return { packed: packed!, paths: new Set(packed!.files.map((f) => f.path)), manifest: JSON.parse(readFileSync(`${dir}package.json`, 'utf8')) as Manifest, dir };
@@ -137,7 +144,48 @@ describe('the two packages', () => {
     }
   });
 
+  test('the built proxy advertises in /ig-embed.manifest.json the sha384 and gzip -9 size of the bytes it serves, as the build\'s manifest.json says', async () => {
+    type Entry = { file: string; hashedFile: string; integrity: string; gzipBytes: number };
+    const built = JSON.parse(readFileSync(`${proxy.dir}dist/script/manifest.json`, 'utf8')) as Entry & { consent: Record<string, Entry> };
+    const served = createProxy(parseConfig({ UPSTREAM: 'fixtures' }), { log: { info() {}, warn() {}, error() {} }, distDir: pathToFileURL(`${proxy.dir}dist/`) });
+    try {
+      const advertised = await (await served.request('/ig-embed.manifest.json')).json() as Entry & { consent: Record<string, Entry> };
+      assert.deepEqual(Object.keys(advertised.consent), Object.keys(built.consent));
+      for (const [name, entry] of [['ig-embed', advertised], ...Object.entries(advertised.consent)] as Array<[string, Entry]>) {
+        const bytes = Buffer.from(await (await served.request(`/${entry.hashedFile}`)).arrayBuffer());
+        assert.equal(entry.integrity, `sha384-${createHash('sha384').update(bytes).digest('base64')}`, name);
+        assert.equal(entry.gzipBytes, gzipSync(bytes, { level: 9 }).byteLength, name);
+        assert.ok(bytes.equals(Buffer.from(await (await served.request(`/${entry.file}`)).arrayBuffer())), `${name}: ${entry.file} is its hashed copy`);
+      }
+      const { consent: _builtConsent, ...builtMain } = built;
+      const { consent: _advertisedConsent, ...advertisedMain } = advertised;
+      assert.deepEqual([advertisedMain, advertised.consent], [builtMain, built.consent]);
+    } finally {
+      served.close();
+    }
+  });
+
   test('the repository root stays private', () => {
     assert.equal(root.private, true);
   });
+});
+
+test('packing a workspace that is not built fails in prepack, with one line naming what is missing', () => {
+  for (const workspace of ['widget', 'proxy'] as const) {
+    // The workspace's package.json and the check it runs, in the same places, with no build beside them.
+    const tree = mkdtempSync(join(tmpdir(), 'ig-embed-prepack-'));
+    try {
+      mkdirSync(join(tree, workspace));
+      mkdirSync(join(tree, 'scripts'));
+      copyFileSync(`${ROOT}${workspace}/package.json`, join(tree, workspace, 'package.json'));
+      copyFileSync(`${ROOT}scripts/prepack-check.mjs`, join(tree, 'scripts/prepack-check.mjs'));
+      const out = spawnSync('npm', ['pack', '--dry-run', '--json'], { cwd: join(tree, workspace), encoding: 'utf8', timeout: 60_000 });
+      const { name, files } = JSON.parse(readFileSync(`${ROOT}${workspace}/package.json`, 'utf8')) as { name: string; files: string[] };
+      assert.equal(out.status, 1, workspace);
+      const lines = out.stderr.split('\n').filter((line) => line.includes('cannot pack'));
+      assert.deepEqual(lines, [`${name}: cannot pack: ${files.join(', ')} missing (not built): run \`npm run build\` at the repository root first`]);
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
+  }
 });
