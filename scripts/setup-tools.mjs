@@ -15,16 +15,18 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// The paths the suites launch: web-test-runner.config.mjs and test/e2e/harness.ts use /usr/bin/chromium;
-// web-test-runner.firefox.config.mjs uses FIREFOX_BIN, else /usr/bin/firefox-esr; test/support/redis-server.ts
+// The paths the suites launch: test/support/chromium.mjs (the widget and end-to-end suites) uses CHROME_PATH,
+// else /usr/bin/chromium; web-test-runner.firefox.config.mjs uses FIREFOX_BIN, else /usr/bin/firefox-esr; test/support/redis-server.ts
 // uses REDIS_SERVER, else /usr/bin/redis-server.
 const root = process.env.IG_EMBED_SETUP_ROOT ?? '';
 const tool = (name, debian, path, variable) => {
-  const chosen = variable ? process.env[variable] : undefined;
+  // A variable naming Debian's own path (.ci/run sets CHROME_PATH=/usr/bin/chromium) is the default: installable.
+  const named = variable ? process.env[variable] : undefined;
+  const chosen = named === path ? undefined : named;
   return { name, debian, path: `${root}${chosen ?? path}`, variable: chosen === undefined ? undefined : `${variable}=${chosen}` };
 };
 const tools = [
-  tool('Chromium', 'chromium', '/usr/bin/chromium'),
+  tool('Chromium', 'chromium', '/usr/bin/chromium', 'CHROME_PATH'),
   tool('Firefox ESR', 'firefox-esr', '/usr/bin/firefox-esr', 'FIREFOX_BIN'),
   tool('redis-server', 'redis-server', '/usr/bin/redis-server', 'REDIS_SERVER'),
 ];

@@ -41,7 +41,7 @@ function fakeAptGet(exitCode = 0): void {
 
 const aptCalls = (): string[] => (existsSync(join(dir, 'apt-calls')) ? readFileSync(join(dir, 'apt-calls'), 'utf8').trim().split('\n') : []);
 
-/** Runs the script with only the given variables (never the caller's CI, FIREFOX_BIN or REDIS_SERVER), optionally as `nobody`. */
+/** Runs the script with only the given variables (never the caller's CI, CHROME_PATH, FIREFOX_BIN or REDIS_SERVER), optionally as `nobody`. */
 function setup(env: Record<string, string> = {}, options: { asNobody?: boolean } = {}) {
   const run = spawnSync(process.execPath, [SCRIPT], {
     env: { PATH: `${fakeBin}:/usr/bin:/bin`, TMPDIR: dir, IG_EMBED_SETUP_ROOT: root, ...env },
@@ -174,6 +174,24 @@ describe('setup-tools as root', { skip: isRoot ? false : 'needs root (apt-get ru
     assert.equal(run.code, 1);
     assert.equal(run.stderr.split('\n')[1], `setup: apt-get failed (ENOENT; log: ${join(dir, 'ig-embed-setup-apt.log')}); `
       + 'fix that, then run as root: apt-get update && apt-get install -y chromium firefox-esr redis-server');
+  });
+});
+
+test('a CHROME_PATH that names a missing Chromium stops without installing anything', () => {
+  allTools();
+  assert.deepEqual(setup({ CHROME_PATH: '/opt/chromium/chrome' }), {
+    code: 1, stdout: '',
+    stderr: 'setup: Chromium (CHROME_PATH=/opt/chromium/chrome) is missing; point CHROME_PATH at one, or unset it to use Debian\'s chromium\n',
+  });
+  assert.deepEqual(aptCalls(), []);
+});
+
+test('a CHROME_PATH naming Debian\'s own path (as .ci/run sets it) is the default: a missing Chromium is Debian\'s to install', () => {
+  allTools();
+  rmSync(join(root, 'usr/bin/chromium'));
+  assert.deepEqual(setup({ CHROME_PATH: '/usr/bin/chromium' }, { asNobody: true }), {
+    code: 1, stdout: '',
+    stderr: `setup: Chromium (${root}/usr/bin/chromium) is missing; install as root: apt-get update && apt-get install -y chromium\n`,
   });
 });
 
