@@ -112,17 +112,23 @@ declare global {
 
 /**
  * The Vue generator types only the element's own props, so under strict templates `id`, `title` or `aria-*` on
- * <ig-embed> fail. Each component's props get Vue's `HTMLAttributes` (what any element takes); the edit fails
- * loudly if a newer generator writes its output differently.
+ * <ig-embed> fail. Each component's props get Vue's `HTMLAttributes` (what any element takes), and the global JSX
+ * entry is dropped (below); the edits fail loudly if a newer generator writes its output differently.
  */
 async function withHtmlAttributes(file) {
   const text = await readFile(file, 'utf8');
   const importLine = 'import type { DefineComponent } from "vue";';
   const components = text.match(/DefineComponent<\w+Props>/g) ?? [];
   if (!text.includes(importLine) || components.length === 0) throw new Error(`framework-types: ${file} is not shaped as expected: Vue's generator changed`);
+  // The generator also adds <ig-embed> to the global JSX namespace as a Vue component: Vue 3.4+ has no global JSX
+  // (its TSX uses `jsxImportSource: "vue"`), and in any project whose global JSX is React's or another's, that
+  // entry would type the element with Vue's props. Templates read GlobalComponents only, so the block goes.
+  const globalJsx = /\ndeclare global \{\n {2}namespace JSX \{\n[^}]*\}\n {2}\}\n\}\n/;
+  if (!globalJsx.test(text)) throw new Error(`framework-types: ${file} is not shaped as expected: Vue's generator changed`);
   await writeFile(file, text
     .replace(importLine, 'import type { DefineComponent, HTMLAttributes } from "vue";')
-    .replace(/DefineComponent<(\w+Props)>/g, 'DefineComponent<$1 & HTMLAttributes>'));
+    .replace(/DefineComponent<(\w+Props)>/g, 'DefineComponent<$1 & HTMLAttributes>')
+    .replace(globalJsx, '\n'));
 }
 
 /**

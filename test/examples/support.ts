@@ -48,10 +48,10 @@ export interface Workspace {
   remove(): Promise<void>;
 }
 
-/** A temporary folder with the packed element package in it. */
+/** A temporary folder with the packed element package in it (`--silent`: prepack's banner would join the JSON in `run`'s one output). */
 export async function workspace(): Promise<Workspace> {
   const dir = await mkdtemp(join(tmpdir(), 'ig-embed-examples-'));
-  const packed = JSON.parse(await mustRun('npm', ['pack', '--json', '--pack-destination', dir], ELEMENT_PACKAGE)) as Array<{ filename: string }>;
+  const packed = JSON.parse(await mustRun('npm', ['pack', '--json', '--silent', '--pack-destination', dir], ELEMENT_PACKAGE)) as Array<{ filename: string }>;
   const tarball = join(dir, packed[0]!.filename);
   return {
     dir,
