@@ -2,6 +2,7 @@
 // the proxy in fixtures mode (Instagram faked at its real origin). The Astro one renders in Node first.
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright';
@@ -96,6 +97,8 @@ describe('examples, built from the packed tarball and rendered in Chromium', { t
     const code = await bundle(dir);
     assert.equal(code.includes('ig-embed-fallback'), true);
     assert.equal(code.includes(LIT_REACT_MARK), false);
+    // Nor does installing it bring React's wrapper or React's types into a Vue app (optional peers).
+    assert.deepEqual(['@lit/react', '@types/react', 'react'].filter((name) => existsSync(join(dir, 'node_modules', name))), []);
     try {
       assert.equal(await renderedPost(v.page.locator('#post'), 'fA9uwTtkSN'), 'rendered');
       assert.equal(await statusOf(v, '#post-status'), `loaded ${POST}`);
