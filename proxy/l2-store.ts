@@ -1,5 +1,5 @@
 // The shared level on Redis: entries, locks for single flight across replicas, the channels (results, revocations, the fleet's news), and bounded scripts for the fleet's quota and pause.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { CacheEntry } from './cache.js';
 import { ERRORS } from './errors.js';
@@ -209,6 +209,22 @@ export function createL2Store(options: L2Options): L2Store {
     }
   });
 
+  /**
+   * A Lua script by its SHA-1 (EVALSHA): the quota's script runs twice per upstream call, so its text is sent only
+   * when the server does not have it yet (first use, or after a restart: NOSCRIPT), not on every call.
+   */
+  const shas = new Map<string, string>(); // the few constant scripts of l2-store, fleet-quota and fleet-pause
+  async function script(lua: string, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
+    let sha = shas.get(lua);
+    if (sha === undefined) shas.set(lua, sha = createHash('sha1').update(lua).digest('hex'));
+    try {
+      return await redis.evalsha(sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!(err as Error).message.startsWith('NOSCRIPT')) throw err;
+      return redis.eval(lua, keys.length, ...keys, ...args);
+    }
+  }
+
   /** Runs one Redis call if Redis is usable; a failure counts, and enough of them in a row mean down. */
   async function call<T>(op: string, run: () => Promise<T>): Promise<T | undefined> {
     if (state !== 'ok') return undefined;
@@ -259,7 +275,7 @@ export function createL2Store(options: L2Options): L2Store {
       return { status: taken === undefined ? 'unknown' : taken === 'OK' ? 'taken' : 'held', token };
     },
     async unlock(key, token) {
-      await call('unlock', () => redis.eval(UNLOCK, 1, lockKey(key), token));
+      await call('unlock', () => script(UNLOCK, [lockKey(key)], [token]));
     },
     async announce(key, result) {
       await call('announce', () => redis.publish(DONE, JSON.stringify({ key, result })));
@@ -292,7 +308,7 @@ export function createL2Store(options: L2Options): L2Store {
     },
     key: (name) => `${base}${name}`,
     run(op, lua, keys, args) {
-      return call(op, () => redis.eval(lua, keys.length, ...keys, ...args));
+      return call(op, () => script(lua, keys, args));
     },
     async tellFleet(message) {
       await call('fleet', () => redis.publish(FLEET, JSON.stringify({ from: replicaId, message })));
