@@ -6,7 +6,6 @@ import { defaultDistDir, loadStaticAssets, type StaticAssets } from './assets.js
 import { createBreaker } from './breaker.js';
 import { cacheKey, createEmbedCache, type EmbedCache } from './cache.js';
 import { createClientAddress } from './client-address.js';
-import { createClientShare } from './client-share.js';
 import { configSecrets, defaultBudgetPerHour, type ProxyConfig } from './config.js';
 import { createExchange } from './exchange.js';
 import { createFixturesGraph } from './fake-graph.js';
@@ -19,14 +18,14 @@ import { createKeyBackoff } from './key-backoff.js';
 import { createLogger, type Logger } from './log.js';
 import { ProxyMetrics } from './metrics.js';
 import { createOriginPolicy } from './origins.js';
-import { createMissLimiter, createUpstreamBudget } from './rate-limit.js';
+import { createMissLimiter } from './rate-limit.js';
 import { createRefusalLog } from './refusal-log.js';
 import type { AppEnv } from './request.js';
 import { createRoutes } from './routes.js';
 import { createFleetPause, type FleetPause } from './fleet-pause.js';
 import { createFleetQuota, type FleetQuota } from './fleet-quota.js';
 import { createL2Store, type L2Store } from './l2-store.js';
-import { createLocalQuota, type Quota } from './quota.js';
+import { createReplicaQuota, type Quota } from './quota.js';
 import { createSharedRound } from './shared-round.js';
 import { createUpstreamRound, type Requester } from './upstream-round.js';
 
@@ -87,8 +86,7 @@ function composeUpstream(config: ProxyConfig, deps: ProxyDeps, shared: { log: Lo
   let fleetQuota: FleetQuota | undefined;
   let fleet: FleetPause | undefined;
   if (l2 === undefined) {
-    const budget = createUpstreamBudget({ perHour, now });
-    quota = createLocalQuota({ budget, share: createClientShare({ fraction: config.upstreamSharePerClient, budgetPerHour: () => budget.limit(), now }) });
+    quota = createReplicaQuota({ perHour, sharePerClient: config.upstreamSharePerClient, now }).quota;
   } else {
     quota = fleetQuota = createFleetQuota({ l2, perHour, sharePerClient: config.upstreamSharePerClient, fleetSize: config.upstreamFleetSize, log, now });
     fleet = createFleetPause({ l2, breaker, probeMs: roundMs(config) });

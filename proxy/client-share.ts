@@ -19,6 +19,9 @@ const HOUR_MS = 3_600_000;
  * follows the budget (which drops to the tokenless figure if Meta rejects the token). `fraction` 1
  * turns the share off. Buckets live in a bounded LRU; a client evicted from it starts again full.
  */
+/** How many calls a client may make in an hour: its fraction of the budget, at least one. */
+export const shareCapacity = (fraction: number, perHour: number): number => Math.max(1, Math.floor(fraction * perHour));
+
 export function createClientShare(options: {
   fraction: number;
   budgetPerHour: () => number;
@@ -28,7 +31,7 @@ export function createClientShare(options: {
   const { fraction, budgetPerHour } = options;
   const now = options.now ?? Date.now;
   const buckets = new LRUCache<string, Bucket>({ max: options.maxClients ?? 50_000 });
-  const capacity = () => Math.max(1, Math.floor(fraction * budgetPerHour()));
+  const capacity = () => shareCapacity(fraction, budgetPerHour());
 
   /** The client's bucket, refilled up to now. */
   const bucket = (client: string, t: number, cap: number): Bucket => {

@@ -1,10 +1,9 @@
 // The fleet's quota on Redis: one rolling-hour budget and one share per client for every replica, checked and spent atomically, with a bounded local fallback.
 import { createHash, randomBytes } from 'node:crypto';
-import { createClientShare } from './client-share.js';
+import { shareCapacity } from './client-share.js';
 import type { L2Store } from './l2-store.js';
 import type { Logger } from './log.js';
-import { createLocalQuota, type Quota, type QuotaCheck } from './quota.js';
-import { createUpstreamBudget } from './rate-limit.js';
+import { createReplicaQuota, type Quota, type QuotaCheck } from './quota.js';
 
 const SLOT_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -106,11 +105,7 @@ export function createFleetQuota(options: FleetQuotaOptions): FleetQuota {
   const { l2, perHour, sharePerClient, fleetSize, log, now } = options;
   const budgetKey = l2.key('budget');
   const epochKey = l2.key('epoch');
-  const own = createUpstreamBudget({ perHour: () => fallbackBudget(perHour(), fleetSize), now });
-  const alone = createLocalQuota({
-    budget: own,
-    share: createClientShare({ fraction: sharePerClient, budgetPerHour: () => own.limit(), now }),
-  });
+  const { quota: alone, budget: own } = createReplicaQuota({ perHour: () => fallbackBudget(perHour(), fleetSize), sharePerClient, now });
   /** Calls made alone that the fleet's count does not hold yet. */
   let carry = 0;
   /** The data set this replica's calls were last counted in ('' = none yet). */
@@ -119,7 +114,7 @@ export function createFleetQuota(options: FleetQuotaOptions): FleetQuota {
   let refreshing = false;
   let aloneSince: number | undefined;
 
-  const capacity = () => (sharePerClient >= 1 ? 0 : Math.max(1, Math.floor(sharePerClient * perHour())));
+  const capacity = () => (sharePerClient >= 1 ? 0 : shareCapacity(sharePerClient, perHour()));
 
   /** The script's reply, or undefined when Redis could not give one (then this replica decides alone). */
   async function fleet(client: string | null, spend: boolean): Promise<{ used: number; check: QuotaCheck } | undefined> {

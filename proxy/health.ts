@@ -1,5 +1,6 @@
 // The body of GET /healthz: "ok", or "degraded" with the reasons misses cannot reach Meta right now.
 import type { BreakerState } from './breaker.js';
+import type { L2State } from './l2-store.js';
 
 /**
  * Why the proxy is degraded. It still answers 200 and serves hits and stale entries; misses are
@@ -14,7 +15,7 @@ export interface Health {
   upstream: 'live' | 'fixtures';
   token: boolean;
   /** The shared Redis level: `off` without REDIS_URL; `down` means memory-only until it returns. */
-  l2: 'off' | 'ok' | 'down';
+  l2: L2State;
 }
 
 /** What the health body is read from, at each request. */
@@ -23,7 +24,7 @@ export interface HealthSources {
   budgetLeft(): number;
   upstream: 'live' | 'fixtures';
   usingToken(): boolean;
-  l2State?(): 'off' | 'ok' | 'down';
+  l2State?(): L2State;
 }
 
 export function createHealth(sources: HealthSources): () => Health {

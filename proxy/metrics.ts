@@ -1,4 +1,5 @@
 // Prometheus metrics for the proxy: a few hand-written counters, gauges and one histogram, rendered as text format 0.0.4.
+import type { L2State } from './l2-store.js';
 
 type Labels = Readonly<Record<string, string>>;
 
@@ -100,7 +101,7 @@ export interface MetricsSources {
   breakerState(): 'closed' | 'open' | 'half_open';
   budgetLeft(): number;
   /** The shared (Redis) level: off without REDIS_URL. */
-  l2State?(): 'off' | 'ok' | 'down';
+  l2State?(): L2State;
 }
 
 /** `l2_hit`: a memory miss answered from the shared Redis level, without an upstream call. */

@@ -1,6 +1,6 @@
 // The upstream quota as the round asks it: the hourly budget and each client's share, checked together and spent in one step.
-import type { ClientShare } from './client-share.js';
-import type { UpstreamBudget } from './rate-limit.js';
+import { createClientShare, type ClientShare } from './client-share.js';
+import { createUpstreamBudget, type UpstreamBudget } from './rate-limit.js';
 
 /** What would refuse a call now, in seconds to wait: the budget, and the client's share (null = it allows the call). */
 export interface QuotaCheck { budget: number | null; share: number | null }
@@ -41,4 +41,15 @@ export function createLocalQuota(deps: { budget: UpstreamBudget; share: ClientSh
     },
     remaining: () => budget.remaining(),
   };
+}
+
+/**
+ * A budget of `perHour` with each client's share of it, as one local quota: the proxy's without REDIS_URL, and
+ * the fleet's fallback during a Redis outage (which also reads the budget's own count, hence `budget`).
+ */
+export function createReplicaQuota(options: { perHour: () => number; sharePerClient: number; now: () => number }): { quota: Quota; budget: UpstreamBudget } {
+  const { perHour, sharePerClient, now } = options;
+  const budget = createUpstreamBudget({ perHour, now });
+  const share = createClientShare({ fraction: sharePerClient, budgetPerHour: () => budget.limit(), now });
+  return { quota: createLocalQuota({ budget, share }), budget };
 }
