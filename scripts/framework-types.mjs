@@ -33,7 +33,7 @@ export const FRAMEWORK_ENTRIES = Object.freeze({
  * the reflected `state` attribute are left out: a framework that sets them would throw or be overwritten.
  * `eventName` and `attributeName` rename for a framework that reads listener and attribute props by other names.
  */
-export function generatorView(manifest, { eventName = (name) => name, attributeName = (attribute) => attribute.name } = {}) {
+function generatorView(manifest, { eventName = (name) => name, attributeName = (attribute) => attribute.name } = {}) {
   const view = JSON.parse(JSON.stringify(manifest));
   for (const module of view.modules) {
     for (const declaration of module.declarations ?? []) {

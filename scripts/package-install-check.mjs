@@ -4,7 +4,7 @@
 // strict, lib checks on: one copy of Hono, the user's), runs it over real HTTP on 127.0.0.1, and runs the bin.
 // Needs the build (`npm run build`) and the npm registry (or npm's cache) for the packages' dependencies.
 /* global fetch */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -103,7 +103,6 @@ export { element };
 
 /** Starts the compiled user app and checks the mounted proxy's routes over HTTP; the problems found. */
 async function serveAndProbe(app, hono) {
-  const { spawn } = await import('node:child_process');
   const problems = [];
   const child = spawn(process.execPath, ['out/server.js'], { cwd: app, env: { PATH: process.env.PATH } });
   let stdout = '';

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 // uses REDIS_SERVER, else /usr/bin/redis-server.
 const root = process.env.IG_EMBED_SETUP_ROOT ?? '';
 const tool = (name, debian, path, variable) => {
-  // A variable naming Debian's own path (.ci/run sets CHROME_PATH=/usr/bin/chromium) is the default: installable.
+  // A variable naming Debian's own path is the default: installable.
   const named = variable ? process.env[variable] : undefined;
   const chosen = named === path ? undefined : named;
   return { name, debian, path: `${root}${chosen ?? path}`, variable: chosen === undefined ? undefined : `${variable}=${chosen}` };

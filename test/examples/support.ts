@@ -41,8 +41,6 @@ export async function mustRun(command: string, args: string[], cwd: string, time
 
 export interface Workspace {
   dir: string;
-  /** The element package as `npm pack` made it. */
-  tarball: string;
   /** Copies `source` (a folder of the repository) into the workspace and installs it, with `ig-embed` from the tarball. */
   install(source: string): Promise<string>;
   remove(): Promise<void>;
@@ -55,7 +53,6 @@ export async function workspace(): Promise<Workspace> {
   const tarball = join(dir, packed[0]!.filename);
   return {
     dir,
-    tarball,
     async install(source) {
       const into = join(dir, source.replaceAll('/', '-'));
       await cp(resolve(ROOT, source), into, {

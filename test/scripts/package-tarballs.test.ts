@@ -54,9 +54,12 @@ function namedPaths(manifest: Manifest): string[] {
     .map((path) => path.replace(/^\.\//, ''));
 }
 
+/** Each workspace packed once (`npm pack --dry-run` runs its prepack), for every test below. */
+const packs = { widget: pack('widget'), proxy: pack('proxy') } as const;
+
 for (const workspace of ['widget', 'proxy'] as const) {
   describe(`the ${workspace}/ tarball`, () => {
-    const { packed, paths, manifest, dir } = pack(workspace);
+    const { packed, paths, manifest, dir } = packs[workspace];
     const budget = BUDGETS[manifest.name as keyof typeof BUDGETS];
 
     test(`is ${manifest.name}@${root.version}, under its size budget (sizes printed)`, (t) => {
@@ -100,8 +103,7 @@ for (const workspace of ['widget', 'proxy'] as const) {
 }
 
 describe('the two packages', () => {
-  const widget = pack('widget');
-  const proxy = pack('proxy');
+  const { widget, proxy } = packs;
 
   test('ig-embed installs Lit\'s reactive element alone; @lit/react and react are optional peers for ig-embed/react; no ./proxy export', () => {
     assert.deepEqual(Object.keys(widget.manifest.dependencies ?? {}), ['@lit/reactive-element']);

@@ -193,7 +193,7 @@ for (const [variable, value, name, debian] of [
   });
 }
 
-test('a CHROME_PATH naming Debian\'s own path (as .ci/run sets it) is the default: a missing Chromium is Debian\'s to install', () => {
+test('a CHROME_PATH naming Debian\'s own path is the default: a missing Chromium is Debian\'s to install', () => {
   allTools();
   rmSync(join(root, 'usr/bin/chromium'));
   assert.deepEqual(setup({ CHROME_PATH: '/usr/bin/chromium' }, { asNobody: true }), {
