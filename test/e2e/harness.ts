@@ -2,27 +2,18 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright';
 import { metricValue, parsePrometheus } from '../../demo/prometheus.js';
 import { chromiumLaunchOptions } from '../support/chromium.mjs';
 import { routeInstagram, type FakeInstagramStats } from '../support/fake-instagram/index.mjs';
+import { freePort } from '../support/proxy-process.js';
+
+export { freePort };
 
 const ROOT = new URL('../../', import.meta.url);
 export const SCREENSHOTS = new URL('test-output/screenshots/', ROOT);
 
-/** A port the kernel just handed out and released: free for the proxy to bind right after. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (!address || typeof address === 'string') throw new Error('freePort: no TCP address');
-  return address.port;
-}
 
 export interface ProxyProcess {
   url: string;

@@ -7,13 +7,15 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** A port the kernel just handed out and released: free for a server to bind right after. */
 export async function freePort(): Promise<number> {
   const probe = createServer().listen(0, '127.0.0.1');
   await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
+  const address = probe.address();
   probe.close();
   await once(probe, 'close');
-  return port;
+  if (!address || typeof address === 'string') throw new Error('freePort: no TCP address');
+  return address.port;
 }
 
 export interface ProxyProcess {
